@@ -1,0 +1,83 @@
+package dev.batchnorm.api;
+
+import dev.batchnorm.api.json.TensorJsonReader;
+import dev.batchnorm.config.BatchNormProperties;
+import org.springframework.stereotype.Component;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * What every controller shares: the body limits, the JSON factory and tensor reader configured
+ * from the limits, and parameter checks.
+ */
+@Component
+final class ApiSupport {
+
+    final RequestBodies bodies;
+    final JsonFactory json;
+    final TensorJsonReader tensors;
+    private final int defaultPageSize;
+    private final int maxPageSize;
+
+    ApiSupport(BatchNormProperties props) {
+        BatchNormProperties.Limits limits = props.limits();
+        this.bodies = new RequestBodies(limits.maxRequestSize().toBytes());
+        this.json = dev.batchnorm.api.json.TensorJson.factory(limits.maxNestingDepth());
+        this.tensors = new TensorJsonReader(limits.maxTensorElements(), limits.maxNestingDepth());
+        this.defaultPageSize = limits.defaultPageSize();
+        this.maxPageSize = limits.maxPageSize();
+    }
+
+    /** The page size asked for, checked against the limit. */
+    int pageSize(Integer requested) {
+        if (requested == null) {
+            return defaultPageSize;
+        }
+        if (requested < 1 || requested > maxPageSize) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "Invalid parameter",
+                    "pageSize must be from 1 to " + maxPageSize + ".", List.of());
+        }
+        return requested;
+    }
+
+    /** Refuses a body whose declared type is not JSON (a missing type is taken as JSON). */
+    static void requireJson(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null) {
+            return;
+        }
+        MediaType mt;
+        try {
+            mt = MediaType.parseMediaType(type);
+        } catch (RuntimeException e) {
+            mt = null;
+        }
+        if (mt == null || !(MediaType.APPLICATION_JSON.isCompatibleWith(mt) || "json".equals(mt.getSubtypeSuffix()))) {
+            throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Unsupported media type",
+                    "This endpoint takes application/json.", List.of());
+        }
+    }
+
+    /** The version in an {@code If-Match} header, or {@code null} for none or {@code *}. */
+    static Long ifMatch(String header, long impossible) {
+        if (header == null || header.isBlank() || header.trim().equals("*")) {
+            return null;
+        }
+        String h = header.trim();
+        if (h.length() >= 2 && h.startsWith("\"") && h.endsWith("\"")) {
+            try {
+                return Long.parseLong(h.substring(1, h.length() - 1));
+            } catch (NumberFormatException e) {
+                return impossible;
+            }
+        }
+        return impossible; // weak or malformed tags never match a strong comparison
+    }
+
+    static String etag(long version) {
+        return "\"" + version + "\"";
+    }
+}

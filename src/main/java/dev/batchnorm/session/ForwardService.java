@@ -1,0 +1,113 @@
+package dev.batchnorm.session;
+
+import dev.batchnorm.norm.BatchNormKernel;
+import dev.batchnorm.norm.Moments;
+import dev.batchnorm.norm.ReductionPlan;
+import dev.batchnorm.norm.Tensor;
+import dev.batchnorm.store.SessionStore;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Runs a forward: computes the outputs from a snapshot, then commits the forward's effect
+ * atomically; recomputes when the snapshot's parameters changed before the commit.
+ */
+public final class ForwardService {
+
+    private static final int MAX_ATTEMPTS = 16;
+
+    /** The mode flags of one forward (Sonnet's {@code is_training} and {@code test_local_stats}). */
+    public record Flags(boolean isTraining, boolean testLocalStats, boolean applyUpdates) {
+
+        /** Sonnet v1: {@code use_batch_stats = is_training | test_local_stats}. */
+        public boolean usesBatchStats() {
+            return isTraining || testLocalStats;
+        }
+    }
+
+    /**
+     * A forward's result.
+     *
+     * @param batchStats the batch's moments when they normalized the input, else {@code null}
+     */
+    public record Result(Tensor outputs, int[] statsShape, Moments batchStats, ForwardReceipt receipt) {}
+
+    private final SessionStore store;
+    private final Limits limits;
+    private final Clock clock;
+
+    public ForwardService(SessionStore store, Limits limits, Clock clock) {
+        this.store = store;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs one forward of {@code input} on the session {@code read} was read from.
+     *
+     * @throws ShapeMismatchException when the input does not fit the session
+     * @throws dev.batchnorm.norm.NonFiniteResultException when statistics or outputs overflow the dtype
+     */
+    public Result forward(SessionSnapshot read, Tensor input, Flags flags) {
+        SessionSpec spec = read.spec();
+        ReductionPlan plan;
+        try {
+            plan = ReductionPlan.of(input.shape(), spec.axes());
+        } catch (IllegalArgumentException e) {
+            throw new ShapeMismatchException("The session's axes do not fit an input of shape " + ShapeRules.describe(input.shape()) + ": " + e.getMessage());
+        }
+        int[] pattern = ShapeRules.pattern(plan);
+        Moments batch = flags.usesBatchStats() ? BatchNormKernel.moments(input, plan) : null;
+        UpdateMode mode = !flags.isTraining() ? UpdateMode.NONE
+                : spec.updatesInPlace() || flags.applyUpdates() ? UpdateMode.APPLY : UpdateMode.DEFER;
+        SessionSnapshot snap = read;
+        for (int attempt = 1; ; attempt++) {
+            Tensor outputs = normalize(snap, input, plan, pattern, batch);
+            ForwardCommit commit = new ForwardCommit(snap.uid(), snap.paramsVersion(), pattern, input.shape(), mode,
+                    batch == null ? null : batch.mean(), batch == null ? null : batch.variance(), clock.instant());
+            try {
+                ForwardReceipt receipt = store.commitForward(spec.id(), commit, limits.maxPendingOpsPerSession());
+                return new Result(outputs, plan.statsShape(), batch, receipt);
+            } catch (StaleSnapshotException e) {
+                if (attempt == MAX_ATTEMPTS) {
+                    throw new IllegalStateException("forward could not commit after " + MAX_ATTEMPTS + " attempts", e);
+                }
+                snap = store.find(spec.id()).orElseThrow(() -> new SessionNotFoundException(spec.id()));
+                if (!snap.uid().equals(read.uid())) {
+                    throw new SessionNotFoundException(spec.id()); // deleted and created anew meanwhile
+                }
+            }
+        }
+    }
+
+    private static Tensor normalize(SessionSnapshot snap, Tensor input, ReductionPlan plan, int[] pattern, Moments batch) {
+        int[] snapPattern = snap.pattern();
+        if (snapPattern != null && !java.util.Arrays.equals(snapPattern, pattern)) {
+            throw new ShapeMismatchException("This session's input shape is " + ShapeRules.describe(snapPattern)
+                    + " (null: any size on a reduced axis); an input of shape " + ShapeRules.describe(input.shape()) + " does not fit.");
+        }
+        Map<Variable, StatValue> vars = snap.variables();
+        SessionSpec spec = snap.spec();
+        double[] mean = batch != null ? batch.mean() : fit(vars, Variable.MOVING_MEAN, plan, input);
+        double[] variance = batch != null ? batch.variance() : fit(vars, Variable.MOVING_VARIANCE, plan, input);
+        double[] beta = spec.offset() ? fit(vars, Variable.BETA, plan, input) : null;
+        double[] gamma = spec.scale() ? fit(vars, Variable.GAMMA, plan, input) : null;
+        if (batch != null) {
+            // a first forward that uses batch statistics must still find every variable fitting its shape
+            fit(vars, Variable.MOVING_MEAN, plan, input);
+            fit(vars, Variable.MOVING_VARIANCE, plan, input);
+        }
+        return BatchNormKernel.normalize(input, plan, mean, variance, beta, gamma, spec.eps());
+    }
+
+    private static double[] fit(Map<Variable, StatValue> vars, Variable v, ReductionPlan plan, Tensor input) {
+        StatValue value = vars.get(v);
+        StatValue fitted = value.fitTo(plan.statsShape(), plan.statsSize());
+        if (fitted == null) {
+            throw new ShapeMismatchException(v.wireName() + " has shape " + ShapeRules.describe(value.shape())
+                    + ", which does not fit the statistics' shape " + ShapeRules.describe(plan.statsShape())
+                    + " of an input of shape " + ShapeRules.describe(input.shape()) + ".");
+        }
+        return fitted.data();
+    }
+}

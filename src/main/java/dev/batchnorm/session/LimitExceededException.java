@@ -1,0 +1,28 @@
+package dev.batchnorm.session;
+
+/** A configured limit would be exceeded; nothing was changed. */
+public final class LimitExceededException extends RuntimeException {
+
+    /** Which limit. */
+    public enum Limit {
+        SESSIONS,
+        PENDING_OPS
+    }
+
+    private final Limit limit;
+    private final long max;
+
+    public LimitExceededException(Limit limit, long max, String message) {
+        super(message);
+        this.limit = limit;
+        this.max = max;
+    }
+
+    public Limit limit() {
+        return limit;
+    }
+
+    public long max() {
+        return max;
+    }
+}

@@ -1,0 +1,378 @@
+package dev.batchnorm.session;
+
+import dev.batchnorm.norm.DType;
+import dev.batchnorm.norm.MovingAverage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The whole mutable state of one session and the rules for changing it. Not thread-safe: a store
+ * runs each method atomically (under a lock, or its own equivalent). Every method validates
+ * everything before it changes anything, so a refused call leaves the state exactly as it was.
+ */
+public final class SessionState {
+
+    private final SessionSpec spec;
+    private final String uid;
+    private final Instant createdAt;
+    private Instant updatedAt;
+    private Instant expiresAt;
+    private long version;
+    private long paramsVersion;
+    private int[] pattern;
+    private final EnumMap<Variable, StatValue> variables = new EnumMap<>(Variable.class);
+    private long forwards;
+    private long opsCreated;
+    private long opsApplied;
+    private long opsDiscarded;
+    private long nextOpId = 1;
+    private final TreeMap<Long, PendingOp> pending = new TreeMap<>();
+    private final IdRanges discarded;
+
+    private SessionState(SessionSpec spec, String uid, Instant createdAt, IdRanges discarded) {
+        this.spec = spec;
+        this.uid = uid;
+        this.createdAt = createdAt;
+        this.discarded = discarded;
+    }
+
+    /**
+     * A new session at version 1. An initializer of rank >= 2 fixes the input shape at once.
+     *
+     * @throws IllegalArgumentException when array initializers disagree or do not fit the axes
+     */
+    public static SessionState create(SessionSpec spec, Instant now) {
+        SessionState s = new SessionState(spec, UUID.randomUUID().toString(), now, new IdRanges());
+        s.updatedAt = now;
+        s.version = 1;
+        s.paramsVersion = 1;
+        s.expiresAt = spec.ttlSeconds() == null ? null : now.plusSeconds(spec.ttlSeconds());
+        for (Variable v : spec.variables()) {
+            s.variables.put(v, spec.initialValue(v));
+        }
+        for (Variable v : spec.variables()) {
+            StatValue value = s.variables.get(v);
+            if (value.rank() >= 2) {
+                int[] p = ShapeRules.patternFromStats(value.shape(), spec.axes());
+                if (s.pattern != null && !Arrays.equals(s.pattern, p)) {
+                    throw new IllegalArgumentException("the initializers imply different statistics shapes");
+                }
+                s.pattern = p;
+            }
+        }
+        if (s.pattern != null) {
+            try {
+                s.fitVariables(s.pattern, null);
+            } catch (ShapeMismatchException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+        }
+        return s;
+    }
+
+    public SessionSpec spec() {
+        return spec;
+    }
+
+    public String id() {
+        return spec.id();
+    }
+
+    public String uid() {
+        return uid;
+    }
+
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    public long pendingCount() {
+        return pending.size();
+    }
+
+    /** Marks the session as used now: an idle expiry starts again. */
+    public void touch(Instant now) {
+        if (spec.ttlSeconds() != null) {
+            expiresAt = now.plusSeconds(spec.ttlSeconds());
+        }
+    }
+
+    public boolean isExpired(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    public SessionSnapshot snapshot() {
+        return new SessionSnapshot(spec, uid, pattern, Collections.unmodifiableMap(new EnumMap<>(variables)),
+                new Counters(forwards, opsCreated, opsApplied, pending.size(), opsDiscarded),
+                version, paramsVersion, createdAt, updatedAt, expiresAt);
+    }
+
+    /** Pending ops with ids greater than {@code afterId}, in id order, at most {@code limit}. */
+    public List<PendingOp> pendingAfter(long afterId, int limit) {
+        List<PendingOp> out = new ArrayList<>(Math.min(limit, pending.size()));
+        for (PendingOp op : pending.tailMap(afterId, false).values()) {
+            if (out.size() == limit) {
+                break;
+            }
+            out.add(op);
+        }
+        return out;
+    }
+
+    /**
+     * Commits a computed forward: checks the incarnation and parameters it was computed from,
+     * fixes or checks the input shape, counts it, and applies or defers its two update ops.
+     *
+     * @throws StaleSnapshotException when the forward must be recomputed
+     * @throws ShapeMismatchException when the input does not fit the session's shape
+     * @throws LimitExceededException when deferring would pass {@code maxPending}
+     */
+    public ForwardReceipt commitForward(ForwardCommit c, long maxPending) {
+        if (!uid.equals(c.uid()) || paramsVersion != c.paramsVersion()) {
+            throw new StaleSnapshotException();
+        }
+        EnumMap<Variable, StatValue> fitted = pattern == null ? fitVariablesPreview(c.pattern(), c.inputShape()) : null;
+        if (pattern != null && !Arrays.equals(pattern, c.pattern())) {
+            throw new ShapeMismatchException(shapeMessage(c.inputShape()));
+        }
+        if (c.mode() == UpdateMode.DEFER && pending.size() + 2L > maxPending) {
+            throw new LimitExceededException(LimitExceededException.Limit.PENDING_OPS, maxPending,
+                    "The session has " + pending.size() + " pending update ops and allows " + maxPending
+                            + "; apply or discard them before more training forwards.");
+        }
+        // every check passed: from here on nothing throws
+        boolean changed = false;
+        if (fitted != null) {
+            pattern = c.pattern().clone();
+            variables.putAll(fitted);
+            changed = true;
+        }
+        forwards++;
+        long[] ids = new long[0];
+        switch (c.mode()) {
+            case NONE -> {}
+            case APPLY -> {
+                opsCreated += 2;
+                opsApplied += 2;
+                updateVariable(Variable.MOVING_MEAN, c.batchMean(), spec.decayRate());
+                updateVariable(Variable.MOVING_VARIANCE, c.batchVariance(), spec.decayRate());
+                changed = true;
+            }
+            case DEFER -> {
+                opsCreated += 2;
+                ids = new long[] {nextOpId, nextOpId + 1};
+                int[] statsShape = ShapeRules.statsShape(pattern);
+                pending.put(nextOpId, new PendingOp(nextOpId, spec.updateOpsCollection(), Variable.MOVING_MEAN,
+                        new StatValue(statsShape, c.batchMean()), spec.decayRate(), c.now()));
+                pending.put(nextOpId + 1, new PendingOp(nextOpId + 1, spec.updateOpsCollection(), Variable.MOVING_VARIANCE,
+                        new StatValue(statsShape, c.batchVariance()), spec.decayRate(), c.now()));
+                nextOpId += 2;
+                changed = true;
+            }
+        }
+        if (changed) {
+            version++;
+        }
+        updatedAt = c.now();
+        touch(c.now());
+        return new ForwardReceipt(version, ids, c.mode() == UpdateMode.APPLY);
+    }
+
+    /**
+     * Applies the selected pending ops in id order, atomically.
+     *
+     * @throws UpdateOpsException when an id never existed or was discarded (nothing is applied)
+     */
+    public ApplyReceipt apply(OpSelector selector, Instant now) {
+        Selection sel = select(selector, true);
+        for (PendingOp op : sel.pending) {
+            updateVariable(op.variable(), op.value().data(), op.decay());
+            pending.remove(op.id());
+        }
+        opsApplied += sel.pending.size();
+        if (!sel.pending.isEmpty()) {
+            version++;
+            updatedAt = now;
+        }
+        touch(now);
+        return new ApplyReceipt(ids(sel.pending), sel.notPending, Collections.unmodifiableMap(new EnumMap<>(variables)), version);
+    }
+
+    /**
+     * Discards the selected pending ops.
+     *
+     * @throws UpdateOpsException when an id never existed (nothing is discarded)
+     */
+    public DiscardReceipt discard(OpSelector selector, Instant now) {
+        Selection sel = select(selector, false);
+        for (PendingOp op : sel.pending) {
+            pending.remove(op.id());
+            discarded.add(op.id());
+        }
+        opsDiscarded += sel.pending.size();
+        if (!sel.pending.isEmpty()) {
+            version++;
+            updatedAt = now;
+        }
+        touch(now);
+        return new DiscardReceipt(ids(sel.pending), sel.notPending, version);
+    }
+
+    /**
+     * Assigns one variable. A rank >= 2 value before the shape is fixed fixes it.
+     *
+     * @return the value as stored, with the new version
+     * @param ifMatch the version the caller read, or {@code null} for an unconditional write
+     * @throws VariableNotFoundException when the session has no such variable
+     * @throws VersionMismatchException when {@code ifMatch} is stale
+     * @throws ShapeMismatchException when the value does not fit the statistics' shape
+     */
+    public AssignReceipt assign(Variable variable, StatValue value, Long ifMatch, Instant now) {
+        if (!variables.containsKey(variable)) {
+            throw new VariableNotFoundException(variable.wireName());
+        }
+        if (ifMatch != null && ifMatch != version) {
+            throw new VersionMismatchException(ifMatch, version);
+        }
+        if (pattern != null) {
+            int[] statsShape = ShapeRules.statsShape(pattern);
+            StatValue fit = value.fitTo(statsShape, sizeOf(statsShape));
+            if (fit == null) {
+                throw new ShapeMismatchException("The statistics' shape is " + ShapeRules.describe(statsShape) + "; a value of shape "
+                        + ShapeRules.describe(value.shape()) + " does not fit (a scalar or a flat list of " + sizeOf(statsShape) + " values does).");
+            }
+            variables.put(variable, fit);
+        } else if (value.rank() >= 2) {
+            int[] p;
+            try {
+                p = ShapeRules.patternFromStats(value.shape(), spec.axes());
+            } catch (IllegalArgumentException e) {
+                throw new ShapeMismatchException(e.getMessage());
+            }
+            EnumMap<Variable, StatValue> others = new EnumMap<>(variables);
+            others.put(variable, value);
+            EnumMap<Variable, StatValue> fitted = fitAll(others, p, null);
+            pattern = p;
+            variables.putAll(fitted);
+        } else {
+            variables.put(variable, value);
+        }
+        version++;
+        paramsVersion = version;
+        updatedAt = now;
+        touch(now);
+        return new AssignReceipt(variables.get(variable), version);
+    }
+
+    private record Selection(List<PendingOp> pending, long[] notPending) {}
+
+    private Selection select(OpSelector selector, boolean refuseDiscarded) {
+        return switch (selector) {
+            case OpSelector.All a -> new Selection(new ArrayList<>(pending.values()), new long[0]);
+            case OpSelector.Through t -> {
+                requireExisted(new long[] {t.id()});
+                NavigableMap<Long, PendingOp> head = pending.headMap(t.id(), true);
+                yield new Selection(new ArrayList<>(head.values()), new long[0]);
+            }
+            case OpSelector.Ids i -> {
+                long[] ids = i.ids();
+                requireExisted(ids);
+                List<PendingOp> found = new ArrayList<>();
+                List<Long> notPending = new ArrayList<>();
+                List<Long> wasDiscarded = new ArrayList<>();
+                for (long id : ids) {
+                    PendingOp op = pending.get(id);
+                    if (op != null) {
+                        found.add(op);
+                    } else {
+                        notPending.add(id);
+                        if (discarded.contains(id)) {
+                            wasDiscarded.add(id);
+                        }
+                    }
+                }
+                if (refuseDiscarded && !wasDiscarded.isEmpty()) {
+                    throw new UpdateOpsException(UpdateOpsException.Reason.DISCARDED, toArray(wasDiscarded));
+                }
+                yield new Selection(found, toArray(notPending));
+            }
+        };
+    }
+
+    private void requireExisted(long[] ids) {
+        List<Long> missing = new ArrayList<>();
+        for (long id : ids) {
+            if (id < 1 || id >= nextOpId) {
+                missing.add(id);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new UpdateOpsException(UpdateOpsException.Reason.NOT_FOUND, toArray(missing));
+        }
+    }
+
+    private void updateVariable(Variable v, double[] value, double decay) {
+        StatValue current = variables.get(v);
+        double[] data = current.data();
+        DType dtype = spec.dtype();
+        MovingAverage.update(data, value, MovingAverage.rate(decay, dtype), dtype);
+        variables.put(v, new StatValue(current.shape(), data));
+    }
+
+    private EnumMap<Variable, StatValue> fitVariablesPreview(int[] p, int[] inputShape) {
+        return fitAll(variables, p, inputShape);
+    }
+
+    private void fitVariables(int[] p, int[] inputShape) {
+        variables.putAll(fitAll(variables, p, inputShape));
+    }
+
+    private static EnumMap<Variable, StatValue> fitAll(Map<Variable, StatValue> values, int[] p, int[] inputShape) {
+        int[] statsShape = ShapeRules.statsShape(p);
+        int size = sizeOf(statsShape);
+        EnumMap<Variable, StatValue> out = new EnumMap<>(Variable.class);
+        for (Map.Entry<Variable, StatValue> e : values.entrySet()) {
+            StatValue fit = e.getValue().fitTo(statsShape, size);
+            if (fit == null) {
+                throw new ShapeMismatchException(e.getKey().wireName() + " has shape " + ShapeRules.describe(e.getValue().shape())
+                        + ", which does not fit the statistics' shape " + ShapeRules.describe(statsShape)
+                        + (inputShape == null ? "" : " of an input of shape " + ShapeRules.describe(inputShape)) + ".");
+            }
+            out.put(e.getKey(), fit);
+        }
+        return out;
+    }
+
+    private String shapeMessage(int[] inputShape) {
+        return "This session's input shape is " + ShapeRules.describe(pattern) + " (null: any size on a reduced axis); an input of shape "
+                + ShapeRules.describe(inputShape) + " does not fit.";
+    }
+
+    private static int sizeOf(int[] shape) {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    private static long[] ids(List<PendingOp> ops) {
+        long[] out = new long[ops.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ops.get(i).id();
+        }
+        return out;
+    }
+
+    private static long[] toArray(List<Long> values) {
+        return values.stream().mapToLong(Long::longValue).toArray();
+    }
+}

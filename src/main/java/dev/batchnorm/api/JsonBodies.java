@@ -1,8 +1,9 @@
 package dev.batchnorm.api;
 
-import dev.batchnorm.api.json.TensorFormatException;
+import dev.batchnorm.api.json.TensorJson;
 import java.util.List;
 import org.springframework.http.HttpStatus;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
@@ -26,11 +27,8 @@ final class JsonBodies {
     static JsonToken next(JsonParser p) {
         try {
             return p.nextToken();
-        } catch (TensorFormatException e) {
-            throw e;
-        } catch (tools.jackson.core.exc.StreamReadException e) {
-            throw new TensorFormatException("malformed_json", pointerOf(p), "The request body is not valid JSON"
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")") + ".");
+        } catch (JacksonException e) {
+            throw TensorJson.readError(e, p, pointerOf(p));
         }
     }
 

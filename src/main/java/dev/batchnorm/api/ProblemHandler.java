@@ -24,6 +24,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -52,7 +53,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> tensorFormat(TensorFormatException e, HttpServletRequest request) {
-        return problem(HttpStatus.BAD_REQUEST, e.code(), "Invalid tensor", e.getMessage(), List.of(new FieldProblem(e.pointer(), e.getMessage())), request);
+        String title = e.code().equals("malformed_json") || e.code().equals("trailing_content") ? "Malformed JSON" : "Invalid tensor";
+        return problem(HttpStatus.BAD_REQUEST, e.code(), title, e.getMessage(), List.of(new FieldProblem(e.pointer(), e.getMessage())), request);
     }
 
     @ExceptionHandler
@@ -126,6 +128,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** Spring MVC's own failures (405, 415, 406, missing parameters, unknown paths) get a code too. */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (body == null && ex instanceof ErrorResponse error) {
+            body = error.getBody();
+        }
         if (body instanceof ProblemDetail pd) {
             String code = switch (ex) {
                 case HttpRequestMethodNotSupportedException x -> "method_not_allowed";
@@ -142,7 +147,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             }
             pd.setType(URI.create(TYPE_BASE + code.replace('_', '-')));
             pd.setProperty("code", code);
-            headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            return ResponseEntity.status(status).headers(headers).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
         }
         return super.handleExceptionInternal(ex, body, headers, status, request);
     }

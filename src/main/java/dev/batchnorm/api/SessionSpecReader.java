@@ -2,6 +2,7 @@ package dev.batchnorm.api;
 
 import dev.batchnorm.api.json.ParsedTensor;
 import dev.batchnorm.api.json.TensorFormatException;
+import dev.batchnorm.api.json.TensorJson;
 import dev.batchnorm.api.json.TensorJsonReader;
 import dev.batchnorm.norm.DType;
 import dev.batchnorm.norm.Tensor;
@@ -85,11 +86,12 @@ final class SessionSpecReader {
     }
 
     private JsonNode parse(InputStream body) {
-        try {
-            return mapper.readTree(body);
-        } catch (JacksonException e) {
-            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            throw new TensorFormatException("malformed_json", "", "The request body is not valid JSON" + where + ".");
+        try (JsonParser p = mapper.createParser(body)) {
+            try {
+                return mapper.readTree(p);
+            } catch (JacksonException e) {
+                throw TensorJson.readError(e, p, "");
+            }
         }
     }
 

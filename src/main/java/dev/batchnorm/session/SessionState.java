@@ -70,7 +70,7 @@ public final class SessionState {
         }
         if (s.pattern != null) {
             try {
-                s.fitVariables(s.pattern, null);
+                s.variables.putAll(fitAll(s.variables, s.pattern, null));
             } catch (ShapeMismatchException e) {
                 throw new IllegalArgumentException(e.getMessage());
             }
@@ -139,7 +139,7 @@ public final class SessionState {
         if (!uid.equals(c.uid()) || paramsVersion != c.paramsVersion()) {
             throw new StaleSnapshotException();
         }
-        EnumMap<Variable, StatValue> fitted = pattern == null ? fitVariablesPreview(c.pattern(), c.inputShape()) : null;
+        EnumMap<Variable, StatValue> fitted = pattern == null ? fitAll(variables, c.pattern(), c.inputShape()) : null;
         if (pattern != null && !Arrays.equals(pattern, c.pattern())) {
             throw new ShapeMismatchException(shapeMessage(c.inputShape()));
         }
@@ -148,12 +148,19 @@ public final class SessionState {
                     "The session has " + pending.size() + " pending update ops and allows " + maxPending
                             + "; apply or discard them before more training forwards.");
         }
-        // every check passed: from here on nothing throws
-        boolean changed = false;
+        // every check passed; the new variables are computed before anything is installed,
+        // so an update that overflows the dtype leaves the session as it was
+        EnumMap<Variable, StatValue> next = new EnumMap<>(variables);
+        if (fitted != null) {
+            next.putAll(fitted);
+        }
+        if (c.mode() == UpdateMode.APPLY) {
+            updateVariable(next, Variable.MOVING_MEAN, c.batchMean(), spec.decayRate());
+            updateVariable(next, Variable.MOVING_VARIANCE, c.batchVariance(), spec.decayRate());
+        }
+        variables.putAll(next);
         if (fitted != null) {
             pattern = c.pattern().clone();
-            variables.putAll(fitted);
-            changed = true;
         }
         forwards++;
         long[] ids = new long[0];
@@ -162,9 +169,6 @@ public final class SessionState {
             case APPLY -> {
                 opsCreated += 2;
                 opsApplied += 2;
-                updateVariable(Variable.MOVING_MEAN, c.batchMean(), spec.decayRate());
-                updateVariable(Variable.MOVING_VARIANCE, c.batchVariance(), spec.decayRate());
-                changed = true;
             }
             case DEFER -> {
                 opsCreated += 2;
@@ -175,10 +179,9 @@ public final class SessionState {
                 pending.put(nextOpId + 1, new PendingOp(nextOpId + 1, spec.updateOpsCollection(), Variable.MOVING_VARIANCE,
                         new StatValue(statsShape, c.batchVariance()), spec.decayRate(), c.now()));
                 nextOpId += 2;
-                changed = true;
             }
         }
-        if (changed) {
+        if (fitted != null || c.mode() != UpdateMode.NONE) {
             version++;
         }
         updatedAt = c.now();
@@ -193,8 +196,12 @@ public final class SessionState {
      */
     public ApplyReceipt apply(OpSelector selector, Instant now) {
         Selection sel = select(selector, true);
+        EnumMap<Variable, StatValue> next = new EnumMap<>(variables);
         for (PendingOp op : sel.pending) {
-            updateVariable(op.variable(), op.value().data(), op.decay());
+            updateVariable(next, op.variable(), op.value().data(), op.decay());
+        }
+        variables.putAll(next);
+        for (PendingOp op : sel.pending) {
             pending.remove(op.id());
         }
         opsApplied += sel.pending.size();
@@ -319,20 +326,13 @@ public final class SessionState {
         }
     }
 
-    private void updateVariable(Variable v, double[] value, double decay) {
-        StatValue current = variables.get(v);
+    /** One moving-average step on {@code vars}; throws before writing when the dtype overflows. */
+    private void updateVariable(Map<Variable, StatValue> vars, Variable v, double[] value, double decay) {
+        StatValue current = vars.get(v);
         double[] data = current.data();
         DType dtype = spec.dtype();
         MovingAverage.update(data, value, MovingAverage.rate(decay, dtype), dtype);
-        variables.put(v, new StatValue(current.shape(), data));
-    }
-
-    private EnumMap<Variable, StatValue> fitVariablesPreview(int[] p, int[] inputShape) {
-        return fitAll(variables, p, inputShape);
-    }
-
-    private void fitVariables(int[] p, int[] inputShape) {
-        variables.putAll(fitAll(variables, p, inputShape));
+        vars.put(v, new StatValue(current.shape(), data));
     }
 
     private static EnumMap<Variable, StatValue> fitAll(Map<Variable, StatValue> values, int[] p, int[] inputShape) {

@@ -1,0 +1,115 @@
+package dev.batchnorm.api.json;
+
+import dev.batchnorm.norm.DType;
+import dev.batchnorm.norm.Tensor;
+import tools.jackson.core.JsonGenerator;
+
+/**
+ * Writes tensors straight from their primitive arrays. float32 values go through the float
+ * overload, so each is written with the shortest digits that read back as the same float; float64
+ * values through the double overload. Non-finite values are a caller bug and are refused.
+ */
+public final class TensorJsonWriter {
+
+    private TensorJsonWriter() {
+    }
+
+    /** Writes {@code t} as nested arrays (a bare number for rank 0) or as a flat object. */
+    public static void write(JsonGenerator g, Tensor t, TensorForm form) {
+        switch (form) {
+            case NESTED -> writeNested(g, t, 0, 0);
+            case FLAT -> {
+                writeShape(g, t.shape());
+                writeRun(g, t, 0, t.size());
+                g.writeEndObject();
+            }
+        }
+    }
+
+    /**
+     * Writes a flat {@code {"shape", "data"}} object for a variable held as doubles whose values
+     * are exact in {@code dtype}; for float32 each value is narrowed (exactly) and written as a float.
+     */
+    public static void writeFlat(JsonGenerator g, DType dtype, int[] shape, double[] values) {
+        if (Tensor.sizeOf(shape) != values.length) {
+            throw new IllegalArgumentException("values has " + values.length + " elements, the shape has " + Tensor.sizeOf(shape));
+        }
+        writeShape(g, shape);
+        g.writeStartArray();
+        for (int i = 0; i < values.length; i++) {
+            double v = finite(values[i], i);
+            switch (dtype) {
+                case FLOAT32 -> g.writeNumber((float) v);
+                case FLOAT64 -> g.writeNumber(v);
+            }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    // Writes the sub-tensor at `axis` that starts at element `offset`; returns the next offset.
+    private static int writeNested(JsonGenerator g, Tensor t, int axis, int offset) {
+        int[] shape = t.shape();
+        if (axis == shape.length) {
+            writeElement(g, t, offset);
+            return offset + 1;
+        }
+        if (axis == shape.length - 1) {
+            writeRun(g, t, offset, shape[axis]);
+            return offset + shape[axis];
+        }
+        g.writeStartArray();
+        for (int i = 0; i < shape[axis]; i++) {
+            offset = writeNested(g, t, axis + 1, offset);
+        }
+        g.writeEndArray();
+        return offset;
+    }
+
+    // Opens the object and writes "shape"; leaves the generator ready for the "data" array.
+    private static void writeShape(JsonGenerator g, int[] shape) {
+        g.writeStartObject();
+        g.writeName("shape");
+        g.writeArray(shape, 0, shape.length);
+        g.writeName("data");
+    }
+
+    // An array of `length` elements starting at `offset`.
+    private static void writeRun(JsonGenerator g, Tensor t, int offset, int length) {
+        g.writeStartArray();
+        switch (t) {
+            case Tensor.F32 f -> {
+                for (int i = offset; i < offset + length; i++) {
+                    g.writeNumber(finite(f.data()[i], i));
+                }
+            }
+            case Tensor.F64 d -> {
+                for (int i = offset; i < offset + length; i++) {
+                    g.writeNumber(finite(d.data()[i], i));
+                }
+            }
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeElement(JsonGenerator g, Tensor t, int i) {
+        switch (t) {
+            case Tensor.F32 f -> g.writeNumber(finite(f.data()[i], i));
+            case Tensor.F64 d -> g.writeNumber(finite(d.data()[i], i));
+        }
+    }
+
+    private static float finite(float v, int i) {
+        if (!Float.isFinite(v)) {
+            throw new IllegalArgumentException("element " + i + " is not finite: " + v);
+        }
+        return v;
+    }
+
+    private static double finite(double v, int i) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("element " + i + " is not finite: " + v);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.batchnorm.norm;
+
+import java.util.Arrays;
+
+/**
+ * The Sonnet v1 (non-fused) BatchNorm math: batch moments as {@code tf.nn.moments} and the forward
+ * pass as {@code tf.nn.batch_normalization}, in the input's dtype. Stateless; every method allocates
+ * its own result and never modifies its arguments.
+ */
+public final class BatchNormKernel {
+
+    private BatchNormKernel() {
+    }
+
+    /**
+     * The per-statistic mean and biased variance of {@code x} over the plan's axes. Sums run in double
+     * (two passes, the second around the unrounded mean); both results are then rounded to x's dtype.
+     *
+     * @param x finite values of shape {@code plan.inputShape()}
+     * @throws IllegalArgumentException when x's shape is not the plan's
+     * @throws NonFiniteResultException when a mean or variance does not fit the dtype
+     */
+    public static Moments moments(Tensor x, ReductionPlan plan) {
+        requireShape(x, plan);
+        double n = plan.count();
+        double[] mean = new double[plan.statsSize()];
+        double[] variance = new double[plan.statsSize()];
+        switch (x) {
+            case Tensor.F32 f -> {
+                // pass 1: sum per statistic, in double
+                Float32Loops.sum(f.data(), plan, mean);
+                // mean = sum / n
+                divide(mean, n);
+                // pass 2: sum of (x - mean)^2 per statistic, in double, around the unrounded mean
+                Float32Loops.sumSquaredDeviations(f.data(), plan, mean, variance);
+            }
+            case Tensor.F64 d -> {
+                Float64Loops.sum(d.data(), plan, mean);
+                divide(mean, n);
+                Float64Loops.sumSquaredDeviations(d.data(), plan, mean, variance);
+            }
+        }
+        // biased variance = sum of squares / n (tf.nn.moments: "sample variance, not unbiased")
+        divide(variance, n);
+        // float32 inputs give float32 statistics, as in TensorFlow
+        DType dtype = x.dtype();
+        dtype.roundInPlace(mean);
+        dtype.roundInPlace(variance);
+        requireFinite(mean, "batch mean", dtype);
+        requireFinite(variance, "batch variance", dtype);
+        return new Moments(mean, variance);
+    }
+
+    /**
+     * {@code y = x * inv + shift} per statistic s, with {@code inv = rsqrt(variance[s] + eps) * gamma[s]}
+     * and {@code shift = beta[s] - mean[s] * inv}, every operation rounded in x's dtype in TensorFlow's
+     * order (no fused multiply-add).
+     *
+     * @param x finite values of shape {@code plan.inputShape()}
+     * @param mean {@code plan.statsSize()} values, exact in x's dtype
+     * @param variance {@code plan.statsSize()} values, exact in x's dtype
+     * @param beta the offset, or {@code null} for none; {@code plan.statsSize()} values when present
+     * @param gamma the scale, or {@code null} for none; {@code plan.statsSize()} values when present
+     * @param eps added to the variance; the caller keeps it positive
+     * @return a new tensor of x's dtype and shape
+     * @throws IllegalArgumentException when a shape or a length does not match the plan
+     * @throws NonFiniteResultException when an output value does not fit the dtype
+     */
+    public static Tensor normalize(Tensor x, ReductionPlan plan, double[] mean, double[] variance, double[] beta,
+            double[] gamma, double eps) {
+        requireShape(x, plan);
+        requireStats(mean, "mean", plan);
+        requireStats(variance, "variance", plan);
+        if (beta != null) {
+            requireStats(beta, "beta", plan);
+        }
+        if (gamma != null) {
+            requireStats(gamma, "gamma", plan);
+        }
+        return switch (x) {
+            case Tensor.F32 f -> Float32Loops.normalize(f, plan, mean, variance, beta, gamma, eps);
+            case Tensor.F64 d -> Float64Loops.normalize(d, plan, mean, variance, beta, gamma, eps);
+        };
+    }
+
+    private static void divide(double[] values, double n) {
+        for (int s = 0; s < values.length; s++) {
+            values[s] /= n;
+        }
+    }
+
+    private static void requireFinite(double[] values, String what, DType dtype) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                throw new NonFiniteResultException(what + " overflows " + dtype.wireName());
+            }
+        }
+    }
+
+    private static void requireShape(Tensor x, ReductionPlan plan) {
+        if (!plan.matches(x.shape())) {
+            throw new IllegalArgumentException("tensor shape " + Arrays.toString(x.shape()) + " does not match plan shape "
+                    + Arrays.toString(plan.inputShape()));
+        }
+    }
+
+    private static void requireStats(double[] values, String name, ReductionPlan plan) {
+        if (values == null || values.length != plan.statsSize()) {
+            throw new IllegalArgumentException(name + " must have " + plan.statsSize() + " values (statistics shape "
+                    + Arrays.toString(plan.statsShape()) + "), got " + (values == null ? "none" : values.length));
+        }
+    }
+}

@@ -19,6 +19,8 @@ final class ApiSupport {
     final RequestBodies bodies;
     final JsonFactory json;
     final TensorJsonReader tensors;
+    /** Reads variables and initializers: tensors of at most the statistics' size limit. */
+    final TensorJsonReader statistics;
     private final int defaultPageSize;
     private final int maxPageSize;
 
@@ -27,6 +29,7 @@ final class ApiSupport {
         this.bodies = new RequestBodies(limits.maxRequestSize().toBytes());
         this.json = dev.batchnorm.api.json.TensorJson.factory(limits.maxNestingDepth());
         this.tensors = new TensorJsonReader(limits.maxTensorElements(), limits.maxNestingDepth());
+        this.statistics = new TensorJsonReader(limits.maxStatisticsElements(), limits.maxNestingDepth());
         this.defaultPageSize = limits.defaultPageSize();
         this.maxPageSize = limits.maxPageSize();
     }

@@ -60,7 +60,12 @@ class ForwardController {
         SessionSnapshot session = sessions.get(id);
         DType dtype = session.spec().dtype();
         ForwardRequest req = reader.read(api.bodies.open(request), dtype);
-        ForwardService.Result r = forwards.forward(session, req.inputs().tensor(), req.flags());
+        ForwardService.Result r;
+        try {
+            r = forwards.forward(session, req.inputs().tensor(), req.flags());
+        } catch (dev.batchnorm.norm.NonFiniteResultException e) {
+            throw ApiException.badField("non_finite_result", "/inputs", "The result is not finite in the session's dtype: " + e.getMessage() + ".");
+        }
         long[] ids = r.receipt().opIds();
         List<OpRef> ops = ids.length == 0 ? List.of()
                 : List.of(new OpRef(ids[0], Variable.MOVING_MEAN.wireName()), new OpRef(ids[1], Variable.MOVING_VARIANCE.wireName()));

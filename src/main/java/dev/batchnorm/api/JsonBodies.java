@@ -32,6 +32,15 @@ final class JsonBodies {
         }
     }
 
+    /** Skips the current value's children; Jackson's errors become {@code malformed_json} or a 413. */
+    static void skip(JsonParser p) {
+        try {
+            p.skipChildren();
+        } catch (JacksonException e) {
+            throw TensorJson.readError(e, p, pointerOf(p));
+        }
+    }
+
     /** The boolean value at the current token, or a 400 naming the field. */
     static boolean bool(JsonParser p, String pointer) {
         JsonToken t = p.currentToken();

@@ -3,6 +3,7 @@ package dev.batchnorm.api;
 import dev.batchnorm.api.json.TensorFormatException;
 import dev.batchnorm.api.json.TensorLimitException;
 import dev.batchnorm.norm.NonFiniteResultException;
+import dev.batchnorm.session.ContentionException;
 import dev.batchnorm.session.InvalidSpecException;
 import dev.batchnorm.session.LimitExceededException;
 import dev.batchnorm.session.SessionConflictException;
@@ -65,7 +66,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ResponseEntity<ProblemDetail> nonFinite(NonFiniteResultException e, HttpServletRequest request) {
         String detail = "The result is not finite in the session's dtype: " + e.getMessage() + ".";
-        return problem(HttpStatus.BAD_REQUEST, "non_finite_result", "Result overflows", detail, List.of(new FieldProblem("/inputs", detail)), request);
+        return problem(HttpStatus.BAD_REQUEST, "non_finite_result", "Result overflows", detail, List.of(), request);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> contention(ContentionException e, HttpServletRequest request) {
+        ResponseEntity<ProblemDetail> r = problem(HttpStatus.CONFLICT, "concurrent_modification", "Concurrent modification", e.getMessage(), List.of(), request);
+        return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders()).header(HttpHeaders.RETRY_AFTER, "1").body(r.getBody());
     }
 
     @ExceptionHandler

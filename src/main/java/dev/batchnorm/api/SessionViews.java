@@ -22,11 +22,12 @@ final class SessionViews {
 
     /** The effective constructor arguments, defaults filled in. */
     record SpecView(String id, int[] axis, boolean offset, boolean scale, double decayRate, double eps,
-            String updateOpsCollection, Map<String, InitializerBody> initializers, String dtype, Long ttlSeconds) {
+            String updateOpsCollection, @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, InitializerBody> initializers,
+            String dtype, Long ttlSeconds) {
 
-        static SpecView of(SessionSpec s) {
-            Map<String, InitializerBody> init = new LinkedHashMap<>();
-            for (Variable v : s.variables()) {
+        static SpecView of(SessionSpec s, boolean withInitializers) {
+            Map<String, InitializerBody> init = withInitializers ? new LinkedHashMap<>() : null;
+            for (Variable v : withInitializers ? s.variables() : java.util.Set.<Variable>of()) {
                 init.put(v.wireName(), new InitializerBody(s.dtype(), s.initialValue(v)));
             }
             return new SpecView(s.id(), s.axes(), s.offset(), s.scale(), s.decayRate(), s.eps(), s.updateOpsCollection(),
@@ -34,7 +35,7 @@ final class SessionViews {
         }
     }
 
-    /** A session. {@code variables} is left out of list entries. */
+    /** A session. List entries leave out {@code variables} and the spec's initializers, which can be large. */
     record SessionView(
             String id,
             SpecView spec,
@@ -47,7 +48,7 @@ final class SessionViews {
             Instant expiresAt) {
 
         static SessionView of(SessionSnapshot s, boolean withVariables) {
-            return new SessionView(s.id(), SpecView.of(s.spec()), SessionViews.inputShape(s.pattern()),
+            return new SessionView(s.id(), SpecView.of(s.spec(), withVariables), SessionViews.inputShape(s.pattern()),
                     withVariables ? SessionViews.variables(s.spec().dtype(), s.variables()) : null, s.counters(), s.version(),
                     s.createdAt(), s.updatedAt(), s.expiresAt());
         }

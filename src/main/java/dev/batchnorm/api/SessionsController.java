@@ -45,7 +45,7 @@ class SessionsController {
     SessionsController(SessionService sessions, ApiSupport api) {
         this.sessions = sessions;
         this.api = api;
-        this.specs = new SessionSpecReader(api.json, api.tensors);
+        this.specs = new SessionSpecReader(api.json, api.statistics);
     }
 
     @PostMapping
@@ -110,7 +110,7 @@ class SessionsController {
             throw new VariableNotFoundException(name);
         }
         StatValue value = readValue(request, s, variable);
-        AssignReceipt r = sessions.assign(id, variable, value, ApiSupport.ifMatch(ifMatch, -1));
+        AssignReceipt r = sessions.assign(id, variable, value, s.uid(), ApiSupport.ifMatch(ifMatch, -1));
         return ResponseEntity.ok().eTag(ApiSupport.etag(r.version()))
                 .body(new VariableView(name, FlatTensor.of(s.spec().dtype(), r.value()), r.version()));
     }
@@ -120,7 +120,7 @@ class SessionsController {
             if (JsonBodies.next(p) == null) {
                 throw JsonBodies.missingField("");
             }
-            StatValue value = SessionSpecReader.statValue(api.tensors.read(p, s.spec().dtype(), "", 0));
+            StatValue value = SessionSpecReader.statValue(api.statistics.read(p, s.spec().dtype(), "", 0).tensor());
             dev.batchnorm.api.json.TensorJsonReader.expectEnd(p);
             if (variable == Variable.MOVING_VARIANCE && SessionSpecReader.hasNegative(value)) {
                 throw ApiException.badField("invalid_value", "", "A variance cannot be negative.");

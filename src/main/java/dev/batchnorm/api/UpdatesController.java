@@ -9,6 +9,7 @@ import dev.batchnorm.session.ApplyReceipt;
 import dev.batchnorm.session.DiscardReceipt;
 import dev.batchnorm.session.OpSelector;
 import dev.batchnorm.session.PendingOp;
+import dev.batchnorm.session.PendingPage;
 import dev.batchnorm.session.SessionService;
 import dev.batchnorm.session.SessionSnapshot;
 import dev.batchnorm.session.SessionSpec;
@@ -57,7 +58,11 @@ class UpdatesController {
 
     record DiscardView(long[] discarded, long[] notPending, long version) {}
 
-    record SessionApplyView(String sessionId, long[] applied, long version) {}
+    /** One session's part of a collection-wide apply; {@code error} says why its ops stay pending. */
+    record SessionApplyView(String sessionId, long[] applied, Long version,
+            @JsonInclude(JsonInclude.Include.NON_NULL) SessionError error) {}
+
+    record SessionError(String code, String detail) {}
 
     record CollectionApplyView(String collection, List<SessionApplyView> sessions, long appliedCount) {}
 
@@ -78,11 +83,10 @@ class UpdatesController {
     OpsPage list(@PathVariable String id, @RequestParam(required = false) Integer pageSize, @RequestParam(required = false) String pageToken) {
         int size = api.pageSize(pageSize);
         long after = parseLong(PageTokens.decode(pageToken), 0);
-        SessionSnapshot s = sessions.get(id);
-        List<PendingOp> page = updates.pending(id, after, size + 1);
-        boolean more = page.size() > size;
-        List<OpView> views = page.stream().limit(size).map(op -> OpView.of(null, s.spec().dtype(), op)).toList();
-        return new OpsPage(views, s.counters().updateOpsPending(), more ? PageTokens.encode(Long.toString(views.getLast().id())) : null);
+        PendingPage page = updates.pending(id, after, size + 1);
+        boolean more = page.ops().size() > size;
+        List<OpView> views = page.ops().stream().limit(size).map(op -> OpView.of(null, page.dtype(), op)).toList();
+        return new OpsPage(views, page.total(), more ? PageTokens.encode(Long.toString(views.getLast().id())) : null);
     }
 
     @PostMapping(path = "/v1/sessions/{id}/updates/apply", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -91,10 +95,9 @@ class UpdatesController {
     ApplyView apply(@PathVariable String id, HttpServletRequest request) {
         ApiSupport.requireJson(request);
         OpSelector selector = readSelector(request);
-        DType dtype = sessions.get(id).spec().dtype();
         ApplyReceipt r = updates.apply(id, selector);
         metrics.applied(r.applied().length);
-        return new ApplyView(r.applied(), r.alreadyApplied(), SessionViews.variables(dtype, r.variables()), r.version());
+        return new ApplyView(r.applied(), r.alreadyApplied(), SessionViews.variables(r.dtype(), r.variables()), r.version());
     }
 
     @DeleteMapping(path = "/v1/sessions/{id}/updates", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -146,8 +149,13 @@ class UpdatesController {
         List<SessionApplyView> out = new ArrayList<>();
         long total = 0;
         for (UpdatesService.SessionApply a : updates.applyCollection(collection)) {
-            out.add(new SessionApplyView(a.sessionId(), a.receipt().applied(), a.receipt().version()));
-            total += a.receipt().applied().length;
+            if (a.failure() != null) {
+                out.add(new SessionApplyView(a.sessionId(), new long[0], null, new SessionError("non_finite_result",
+                        "Applying this session's ops would overflow its dtype (" + a.failure().getMessage() + "); they stay pending.")));
+            } else {
+                out.add(new SessionApplyView(a.sessionId(), a.receipt().applied(), a.receipt().version(), null));
+                total += a.receipt().applied().length;
+            }
         }
         metrics.applied((int) total);
         return new CollectionApplyView(collection, out, total);

@@ -16,14 +16,37 @@ public record BatchNormProperties(@DefaultValue Limits limits, @DefaultValue Sto
     public record Limits(
             @DefaultValue("64MB") DataSize maxRequestSize,
             @DefaultValue("16777216") int maxTensorElements,
+            @DefaultValue("1048576") int maxStatisticsElements,
             @DefaultValue("64") int maxNestingDepth,
             @DefaultValue("100000") long maxPendingOpsPerSession,
+            @DefaultValue("16777216") long maxPendingElementsPerSession,
             @DefaultValue("100000") long maxSessions,
             @DefaultValue("100") int defaultPageSize,
-            @DefaultValue("1000") int maxPageSize) {}
+            @DefaultValue("1000") int maxPageSize) {
+
+        public Limits {
+            require(maxRequestSize.toBytes() > 0, "max-request-size must be positive");
+            require(maxTensorElements > 0 && maxStatisticsElements > 0, "element limits must be positive");
+            require(maxNestingDepth >= 2, "max-nesting-depth must be at least 2");
+            require(maxPendingOpsPerSession >= 2 && maxPendingElementsPerSession >= 2, "pending-op limits must allow one training forward");
+            require(maxSessions > 0, "max-sessions must be positive");
+            require(defaultPageSize > 0 && defaultPageSize <= maxPageSize, "default-page-size must be from 1 to max-page-size");
+        }
+    }
 
     /** Where sessions live. */
-    public record Store(@DefaultValue("memory") Type type, @DefaultValue("10s") Duration sweepInterval) {}
+    public record Store(@DefaultValue("memory") Type type, @DefaultValue("10s") Duration sweepInterval) {
+
+        public Store {
+            require(!sweepInterval.isNegative() && !sweepInterval.isZero(), "batchnorm.store.sweep-interval must be positive");
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("batchnorm." + (message.startsWith("batchnorm.") ? message.substring(10) : "limits." + message));
+        }
+    }
 
     /** The store implementations. */
     public enum Type {

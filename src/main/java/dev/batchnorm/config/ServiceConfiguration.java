@@ -41,14 +41,21 @@ class ServiceConfiguration {
         });
         if (store instanceof InMemorySessionStore memory) {
             long every = props.store().sweepInterval().toMillis();
-            sweeper.scheduleWithFixedDelay(memory::sweepExpired, every, every, TimeUnit.MILLISECONDS);
+            sweeper.scheduleWithFixedDelay(() -> {
+                try {
+                    memory.sweepExpired();
+                } catch (RuntimeException e) {
+                    // a failed sweep must not cancel the later ones
+                    org.slf4j.LoggerFactory.getLogger(ServiceConfiguration.class).warn("Expiry sweep failed", e);
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
         }
         return sweeper;
     }
 
     @Bean
     Limits limits(BatchNormProperties props) {
-        return new Limits(props.limits().maxSessions(), props.limits().maxPendingOpsPerSession());
+        return new Limits(props.limits().maxSessions(), props.limits().maxPendingOpsPerSession(), props.limits().maxPendingElementsPerSession());
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.batchnorm.session;
 
+import dev.batchnorm.norm.DType;
 import java.util.Map;
 
 /**
@@ -7,6 +8,6 @@ import java.util.Map;
  *
  * @param applied ids applied by this call, in the order applied
  * @param alreadyApplied requested ids that an earlier call applied (nothing applied twice)
- * @param variables every variable after the apply
+ * @param variables every variable after the apply, in {@code dtype}
  */
-public record ApplyReceipt(long[] applied, long[] alreadyApplied, Map<Variable, StatValue> variables, long version) {}
+public record ApplyReceipt(long[] applied, long[] alreadyApplied, Map<Variable, StatValue> variables, DType dtype, long version) {}

@@ -8,7 +8,9 @@ import java.time.Instant;
  * its updates.
  *
  * @param uid the incarnation the forward read (a deleted and re-created id has another)
- * @param paramsVersion the version at which the variables were last assigned, as read
+ * @param paramsVersion the version at which beta or gamma were last assigned, as read
+ * @param statsVersion the version at which the moving statistics last changed, as read, when the
+ *     forward normalized with them; -1 when it did not use them
  * @param pattern the input shape with reduced axes as -1
  * @param inputShape the input's shape, for messages
  * @param batchMean the batch mean (statistics' size; null when {@code mode} is NONE)
@@ -17,6 +19,7 @@ import java.time.Instant;
 public record ForwardCommit(
         String uid,
         long paramsVersion,
+        long statsVersion,
         int[] pattern,
         int[] inputShape,
         UpdateMode mode,

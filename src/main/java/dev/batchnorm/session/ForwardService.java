@@ -63,14 +63,17 @@ public final class ForwardService {
         SessionSnapshot snap = read;
         for (int attempt = 1; ; attempt++) {
             Tensor outputs = normalize(snap, input, plan, pattern, batch);
-            ForwardCommit commit = new ForwardCommit(snap.uid(), snap.paramsVersion(), pattern, input.shape(), mode,
-                    batch == null ? null : batch.mean(), batch == null ? null : batch.variance(), clock.instant());
+            // the commit checks what the outputs were computed from: beta and gamma always, the
+            // moving statistics only when they normalized the input
+            ForwardCommit commit = new ForwardCommit(snap.uid(), snap.paramsVersion(), batch == null ? snap.statsVersion() : -1,
+                    pattern, input.shape(), mode, batch == null ? null : batch.mean(), batch == null ? null : batch.variance(), clock.instant());
             try {
-                ForwardReceipt receipt = store.commitForward(spec.id(), commit, limits.maxPendingOpsPerSession());
+                ForwardReceipt receipt = store.commitForward(spec.id(), commit, limits);
                 return new Result(outputs, plan.statsShape(), batch, receipt);
             } catch (StaleSnapshotException e) {
                 if (attempt == MAX_ATTEMPTS) {
-                    throw new IllegalStateException("forward could not commit after " + MAX_ATTEMPTS + " attempts", e);
+                    throw new ContentionException("The session's variables changed " + MAX_ATTEMPTS
+                            + " times while this forward ran; nothing was changed. Retry it.");
                 }
                 snap = store.find(spec.id()).orElseThrow(() -> new SessionNotFoundException(spec.id()));
                 if (!snap.uid().equals(read.uid())) {

@@ -1,4 +1,8 @@
 package dev.batchnorm.session;
 
-/** The limits the session services enforce. */
-public record Limits(long maxSessions, long maxPendingOpsPerSession) {}
+/**
+ * The limits the session services and stores enforce.
+ *
+ * @param maxPendingElementsPerSession values held by a session's pending ops (each op holds a statistic)
+ */
+public record Limits(long maxSessions, long maxPendingOpsPerSession, long maxPendingElementsPerSession) {}

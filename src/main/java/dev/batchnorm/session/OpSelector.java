@@ -22,4 +22,7 @@ public sealed interface OpSelector {
 
     /** Every pending op with an id up to and including {@code id}. */
     record Through(long id) implements OpSelector {}
+
+    /** Every pending op, if the session's collection is {@code collection}; none otherwise. */
+    record InCollection(String collection) implements OpSelector {}
 }

@@ -62,7 +62,7 @@ public final class SessionService {
     }
 
     /** Assigns a variable. See {@link SessionState#assign}. */
-    public AssignReceipt assign(String id, Variable variable, StatValue value, Long ifMatch) {
-        return store.assign(id, variable, value, ifMatch);
+    public AssignReceipt assign(String id, Variable variable, StatValue value, String expectedUid, Long ifMatch) {
+        return store.assign(id, variable, value, expectedUid, ifMatch);
     }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
  * @param uid the incarnation: differs between a deleted session and a new one with its id
  * @param pattern the fixed input shape with reduced axes as -1, or {@code null} before it is fixed
  * @param variables each variable; before the shape is fixed a scalar ({@code shape []}) or flat list
- * @param paramsVersion the version at which a variable was last assigned
+ * @param paramsVersion the version at which beta or gamma were last assigned
+ * @param statsVersion the version at which the moving statistics last changed
  * @param expiresAt when an idle session expires, or {@code null}
  */
 public record SessionSnapshot(
@@ -20,6 +21,7 @@ public record SessionSnapshot(
         Counters counters,
         long version,
         long paramsVersion,
+        long statsVersion,
         Instant createdAt,
         Instant updatedAt,
         Instant expiresAt) {

@@ -27,6 +27,8 @@ public final class SessionState {
     private Instant expiresAt;
     private long version;
     private long paramsVersion;
+    private long statsVersion;
+    private long pendingElements;
     private int[] pattern;
     private final EnumMap<Variable, StatValue> variables = new EnumMap<>(Variable.class);
     private long forwards;
@@ -54,6 +56,7 @@ public final class SessionState {
         s.updatedAt = now;
         s.version = 1;
         s.paramsVersion = 1;
+        s.statsVersion = 1;
         s.expiresAt = spec.ttlSeconds() == null ? null : now.plusSeconds(spec.ttlSeconds());
         for (Variable v : spec.variables()) {
             s.variables.put(v, spec.initialValue(v));
@@ -112,11 +115,11 @@ public final class SessionState {
     public SessionSnapshot snapshot() {
         return new SessionSnapshot(spec, uid, pattern, Collections.unmodifiableMap(new EnumMap<>(variables)),
                 new Counters(forwards, opsCreated, opsApplied, pending.size(), opsDiscarded),
-                version, paramsVersion, createdAt, updatedAt, expiresAt);
+                version, paramsVersion, statsVersion, createdAt, updatedAt, expiresAt);
     }
 
     /** Pending ops with ids greater than {@code afterId}, in id order, at most {@code limit}. */
-    public List<PendingOp> pendingAfter(long afterId, int limit) {
+    public PendingPage pendingAfter(long afterId, int limit) {
         List<PendingOp> out = new ArrayList<>(Math.min(limit, pending.size()));
         for (PendingOp op : pending.tailMap(afterId, false).values()) {
             if (out.size() == limit) {
@@ -124,7 +127,7 @@ public final class SessionState {
             }
             out.add(op);
         }
-        return out;
+        return new PendingPage(out, pending.size(), spec.dtype());
     }
 
     /**
@@ -133,20 +136,31 @@ public final class SessionState {
      *
      * @throws StaleSnapshotException when the forward must be recomputed
      * @throws ShapeMismatchException when the input does not fit the session's shape
-     * @throws LimitExceededException when deferring would pass {@code maxPending}
+     * @throws LimitExceededException when deferring would pass a pending-ops limit
      */
-    public ForwardReceipt commitForward(ForwardCommit c, long maxPending) {
-        if (!uid.equals(c.uid()) || paramsVersion != c.paramsVersion()) {
+    public ForwardReceipt commitForward(ForwardCommit c, Limits limits) {
+        if (!uid.equals(c.uid())) {
+            throw new SessionNotFoundException(spec.id()); // the id now names another session
+        }
+        if (paramsVersion != c.paramsVersion() || c.statsVersion() >= 0 && statsVersion != c.statsVersion()) {
             throw new StaleSnapshotException();
         }
         EnumMap<Variable, StatValue> fitted = pattern == null ? fitAll(variables, c.pattern(), c.inputShape()) : null;
         if (pattern != null && !Arrays.equals(pattern, c.pattern())) {
             throw new ShapeMismatchException(shapeMessage(c.inputShape()));
         }
-        if (c.mode() == UpdateMode.DEFER && pending.size() + 2L > maxPending) {
-            throw new LimitExceededException(LimitExceededException.Limit.PENDING_OPS, maxPending,
-                    "The session has " + pending.size() + " pending update ops and allows " + maxPending
-                            + "; apply or discard them before more training forwards.");
+        if (c.mode() == UpdateMode.DEFER) {
+            long elements = 2L * c.batchMean().length;
+            if (pending.size() + 2L > limits.maxPendingOpsPerSession()) {
+                throw new LimitExceededException(LimitExceededException.Limit.PENDING_OPS, limits.maxPendingOpsPerSession(),
+                        "The session has " + pending.size() + " pending update ops and allows " + limits.maxPendingOpsPerSession()
+                                + "; apply or discard them before more training forwards.");
+            }
+            if (pendingElements + elements > limits.maxPendingElementsPerSession()) {
+                throw new LimitExceededException(LimitExceededException.Limit.PENDING_OPS, limits.maxPendingElementsPerSession(),
+                        "The session's pending update ops hold " + pendingElements + " values and it allows "
+                                + limits.maxPendingElementsPerSession() + "; apply or discard them before more training forwards.");
+            }
         }
         // every check passed; the new variables are computed before anything is installed,
         // so an update that overflows the dtype leaves the session as it was
@@ -169,6 +183,7 @@ public final class SessionState {
             case APPLY -> {
                 opsCreated += 2;
                 opsApplied += 2;
+                statsVersion = version + 1;
             }
             case DEFER -> {
                 opsCreated += 2;
@@ -179,6 +194,7 @@ public final class SessionState {
                 pending.put(nextOpId + 1, new PendingOp(nextOpId + 1, spec.updateOpsCollection(), Variable.MOVING_VARIANCE,
                         new StatValue(statsShape, c.batchVariance()), spec.decayRate(), c.now()));
                 nextOpId += 2;
+                pendingElements += 2L * c.batchMean().length;
             }
         }
         if (fitted != null || c.mode() != UpdateMode.NONE) {
@@ -203,14 +219,16 @@ public final class SessionState {
         variables.putAll(next);
         for (PendingOp op : sel.pending) {
             pending.remove(op.id());
+            pendingElements -= op.value().size();
         }
         opsApplied += sel.pending.size();
         if (!sel.pending.isEmpty()) {
             version++;
+            statsVersion = version;
             updatedAt = now;
         }
         touch(now);
-        return new ApplyReceipt(ids(sel.pending), sel.notPending, Collections.unmodifiableMap(new EnumMap<>(variables)), version);
+        return new ApplyReceipt(ids(sel.pending), sel.notPending, Collections.unmodifiableMap(new EnumMap<>(variables)), spec.dtype(), version);
     }
 
     /**
@@ -222,6 +240,7 @@ public final class SessionState {
         Selection sel = select(selector, false);
         for (PendingOp op : sel.pending) {
             pending.remove(op.id());
+            pendingElements -= op.value().size();
             discarded.add(op.id());
         }
         opsDiscarded += sel.pending.size();
@@ -237,12 +256,17 @@ public final class SessionState {
      * Assigns one variable. A rank >= 2 value before the shape is fixed fixes it.
      *
      * @return the value as stored, with the new version
+     * @param expectedUid the incarnation the caller read (the value was parsed in its dtype), or {@code null}
      * @param ifMatch the version the caller read, or {@code null} for an unconditional write
+     * @throws SessionNotFoundException when the id now names another incarnation
      * @throws VariableNotFoundException when the session has no such variable
      * @throws VersionMismatchException when {@code ifMatch} is stale
      * @throws ShapeMismatchException when the value does not fit the statistics' shape
      */
-    public AssignReceipt assign(Variable variable, StatValue value, Long ifMatch, Instant now) {
+    public AssignReceipt assign(Variable variable, StatValue value, String expectedUid, Long ifMatch, Instant now) {
+        if (expectedUid != null && !expectedUid.equals(uid)) {
+            throw new SessionNotFoundException(spec.id());
+        }
         if (!variables.containsKey(variable)) {
             throw new VariableNotFoundException(variable.wireName());
         }
@@ -270,10 +294,22 @@ public final class SessionState {
             pattern = p;
             variables.putAll(fitted);
         } else {
+            if (value.rank() == 1) {
+                for (Map.Entry<Variable, StatValue> e : variables.entrySet()) {
+                    if (e.getKey() != variable && e.getValue().rank() == 1 && e.getValue().size() != value.size()) {
+                        throw new ShapeMismatchException("A flat list of " + value.size() + " values does not fit: "
+                                + e.getKey().wireName() + " already has " + e.getValue().size() + ".");
+                    }
+                }
+            }
             variables.put(variable, value);
         }
         version++;
-        paramsVersion = version;
+        if (variable == Variable.MOVING_MEAN || variable == Variable.MOVING_VARIANCE) {
+            statsVersion = version;
+        } else {
+            paramsVersion = version;
+        }
         updatedAt = now;
         touch(now);
         return new AssignReceipt(variables.get(variable), version);
@@ -284,6 +320,8 @@ public final class SessionState {
     private Selection select(OpSelector selector, boolean refuseDiscarded) {
         return switch (selector) {
             case OpSelector.All a -> new Selection(new ArrayList<>(pending.values()), new long[0]);
+            case OpSelector.InCollection c -> new Selection(
+                    c.collection().equals(spec.updateOpsCollection()) ? new ArrayList<>(pending.values()) : List.of(), new long[0]);
             case OpSelector.Through t -> {
                 requireExisted(new long[] {t.id()});
                 NavigableMap<Long, PendingOp> head = pending.headMap(t.id(), true);

@@ -1,6 +1,5 @@
 package dev.batchnorm.session;
 
-import dev.batchnorm.norm.DType;
 import dev.batchnorm.store.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,11 +7,14 @@ import java.util.List;
 /** Lists, applies and discards pending update ops, per session and across a collection. */
 public final class UpdatesService {
 
-    /** One session's result of a collection-wide apply. */
-    public record SessionApply(String sessionId, ApplyReceipt receipt) {}
+    /**
+     * One session's result of a collection-wide apply: a receipt, or the reason it failed (its
+     * ops then stay pending; the other sessions are applied all the same).
+     */
+    public record SessionApply(String sessionId, ApplyReceipt receipt, dev.batchnorm.norm.NonFiniteResultException failure) {}
 
     /** A pending op with the session it belongs to. */
-    public record CollectionOp(String sessionId, DType dtype, PendingOp op) {}
+    public record CollectionOp(String sessionId, dev.batchnorm.norm.DType dtype, PendingOp op) {}
 
     private final SessionStore store;
 
@@ -20,7 +22,7 @@ public final class UpdatesService {
         this.store = store;
     }
 
-    public List<PendingOp> pending(String id, long afterId, int limit) {
+    public PendingPage pending(String id, long afterId, int limit) {
         return store.pendingOps(id, afterId, limit);
     }
 
@@ -39,9 +41,8 @@ public final class UpdatesService {
     public List<CollectionOp> pendingInCollection(String collection, String afterSession, long afterOp, int limit) {
         List<CollectionOp> out = new ArrayList<>();
         String cursor = afterSession;
-        long opCursor = afterOp;
         if (afterSession != null) {
-            collectFrom(afterSession, opCursor, limit, out);
+            collectFrom(collection, afterSession, afterOp, limit, out);
         }
         while (out.size() < limit) {
             List<String> ids = store.sessionsWithPendingOps(collection, cursor, 64);
@@ -52,28 +53,30 @@ public final class UpdatesService {
                 if (out.size() == limit) {
                     break;
                 }
-                collectFrom(id, 0, limit, out);
+                collectFrom(collection, id, 0, limit, out);
                 cursor = id;
             }
         }
         return out;
     }
 
-    private void collectFrom(String sessionId, long afterOp, int limit, List<CollectionOp> out) {
+    private void collectFrom(String collection, String sessionId, long afterOp, int limit, List<CollectionOp> out) {
         try {
-            DType dtype = store.find(sessionId).map(s -> s.spec().dtype()).orElse(null);
-            if (dtype == null) {
-                return;
-            }
-            for (PendingOp op : store.pendingOps(sessionId, afterOp, limit - out.size())) {
-                out.add(new CollectionOp(sessionId, dtype, op));
+            PendingPage page = store.pendingOps(sessionId, afterOp, limit - out.size());
+            for (PendingOp op : page.ops()) {
+                if (collection.equals(op.collection())) {
+                    out.add(new CollectionOp(sessionId, page.dtype(), op));
+                }
             }
         } catch (SessionNotFoundException e) {
             // deleted while listing: it has no pending ops any more
         }
     }
 
-    /** Applies every pending op of every session in the collection; atomic per session. */
+    /**
+     * Applies every pending op of every session in the collection, atomically per session. A
+     * session that fails is reported with its failure and the rest are applied all the same.
+     */
     public List<SessionApply> applyCollection(String collection) {
         List<SessionApply> out = new ArrayList<>();
         String cursor = null;
@@ -83,12 +86,17 @@ public final class UpdatesService {
                 return out;
             }
             for (String id : ids) {
+                cursor = id;
                 try {
-                    out.add(new SessionApply(id, store.apply(id, new OpSelector.All())));
+                    ApplyReceipt r = store.apply(id, new OpSelector.InCollection(collection));
+                    if (r.applied().length > 0) {
+                        out.add(new SessionApply(id, r, null));
+                    }
                 } catch (SessionNotFoundException e) {
                     // deleted meanwhile: nothing to apply
+                } catch (dev.batchnorm.norm.NonFiniteResultException e) {
+                    out.add(new SessionApply(id, null, e));
                 }
-                cursor = id;
             }
         }
     }

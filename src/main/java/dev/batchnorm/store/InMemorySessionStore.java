@@ -7,7 +7,8 @@ import dev.batchnorm.session.ForwardCommit;
 import dev.batchnorm.session.ForwardReceipt;
 import dev.batchnorm.session.LimitExceededException;
 import dev.batchnorm.session.OpSelector;
-import dev.batchnorm.session.PendingOp;
+import dev.batchnorm.session.Limits;
+import dev.batchnorm.session.PendingPage;
 import dev.batchnorm.session.SessionNotFoundException;
 import dev.batchnorm.session.SessionSnapshot;
 import dev.batchnorm.session.SessionState;
@@ -51,6 +52,9 @@ public final class InMemorySessionStore implements SessionStore {
                     existing.touch(clock.instant());
                     return Optional.of(existing.snapshot());
                 }
+            }
+            if (sessionCount.get() >= maxSessions) {
+                sweepExpired(); // expired sessions must not count against the limit
             }
             if (sessionCount.get() >= maxSessions) {
                 throw new LimitExceededException(LimitExceededException.Limit.SESSIONS, maxSessions,
@@ -106,8 +110,8 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public ForwardReceipt commitForward(String id, ForwardCommit commit, long maxPendingOps) {
-        return mutate(id, s -> s.commitForward(commit, maxPendingOps));
+    public ForwardReceipt commitForward(String id, ForwardCommit commit, Limits limits) {
+        return mutate(id, s -> s.commitForward(commit, limits));
     }
 
     @Override
@@ -121,17 +125,13 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public AssignReceipt assign(String id, Variable variable, StatValue value, Long ifMatch) {
-        return mutate(id, s -> s.assign(variable, value, ifMatch, clock.instant()));
+    public AssignReceipt assign(String id, Variable variable, StatValue value, String expectedUid, Long ifMatch) {
+        return mutate(id, s -> s.assign(variable, value, expectedUid, ifMatch, clock.instant()));
     }
 
     @Override
-    public List<PendingOp> pendingOps(String id, long afterId, int limit) {
-        SessionState s = require(id);
-        synchronized (s) {
-            s.touch(clock.instant());
-            return s.pendingAfter(afterId, limit);
-        }
+    public PendingPage pendingOps(String id, long afterId, int limit) {
+        return mutate(id, s -> s.pendingAfter(afterId, limit));
     }
 
     @Override
@@ -172,11 +172,7 @@ public final class InMemorySessionStore implements SessionStore {
         Instant now = clock.instant();
         int removed = 0;
         for (SessionState s : sessions.values()) {
-            boolean expired;
-            synchronized (s) {
-                expired = s.isExpired(now);
-            }
-            if (expired && remove(s)) {
+            if (removeIfExpired(s, now)) {
                 removed++;
             }
         }
@@ -186,11 +182,12 @@ public final class InMemorySessionStore implements SessionStore {
     private <R> R mutate(String id, Function<SessionState, R> change) {
         SessionState s = require(id);
         synchronized (s) {
-            if (sessions.get(id) != s) {
-                throw new SessionNotFoundException(id); // deleted while we waited for it
+            if (sessions.get(id) != s || s.isExpired(clock.instant())) {
+                throw new SessionNotFoundException(id); // deleted or expired while we waited for it
             }
             long before = s.pendingCount();
             R result = change.apply(s);
+            s.touch(clock.instant());
             long after = s.pendingCount();
             if (after != before) {
                 pendingCount.addAndGet(after - before);
@@ -211,18 +208,17 @@ public final class InMemorySessionStore implements SessionStore {
     /** The session if present and not expired; an expired one is removed on the way. */
     private SessionState live(String id) {
         SessionState s = sessions.get(id);
-        if (s == null) {
-            return null;
-        }
-        boolean expired;
-        synchronized (s) {
-            expired = s.isExpired(clock.instant());
-        }
-        if (expired) {
-            remove(s);
+        if (s == null || removeIfExpired(s, clock.instant())) {
             return null;
         }
         return s;
+    }
+
+    /** Removes the session if it is expired, deciding and removing under one hold of its lock. */
+    private boolean removeIfExpired(SessionState s, Instant now) {
+        synchronized (s) {
+            return s.isExpired(now) && remove(s);
+        }
     }
 
     private boolean remove(SessionState s) {
@@ -237,18 +233,29 @@ public final class InMemorySessionStore implements SessionStore {
         }
     }
 
+    /**
+     * Keeps the collection index: ids of sessions with pending ops. A removed session only takes
+     * its id out while no newer session holds that id, and an emptied set goes away.
+     */
     private void indexPending(SessionState s, boolean hasPending) {
         String collection = s.spec().updateOpsCollection();
         if (collection == null) {
             return;
         }
         if (hasPending) {
-            pendingByCollection.computeIfAbsent(collection, c -> new ConcurrentSkipListSet<>()).add(s.id());
+            pendingByCollection.compute(collection, (c, ids) -> {
+                ConcurrentSkipListSet<String> set = ids == null ? new ConcurrentSkipListSet<>() : ids;
+                set.add(s.id());
+                return set;
+            });
         } else {
-            ConcurrentSkipListSet<String> ids = pendingByCollection.get(collection);
-            if (ids != null) {
-                ids.remove(s.id());
-            }
+            pendingByCollection.computeIfPresent(collection, (c, ids) -> {
+                SessionState current = sessions.get(s.id());
+                if (current == null || current == s) {
+                    ids.remove(s.id());
+                }
+                return ids.isEmpty() ? null : ids;
+            });
         }
     }
 }

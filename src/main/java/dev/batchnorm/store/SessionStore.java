@@ -6,7 +6,8 @@ import dev.batchnorm.session.DiscardReceipt;
 import dev.batchnorm.session.ForwardCommit;
 import dev.batchnorm.session.ForwardReceipt;
 import dev.batchnorm.session.OpSelector;
-import dev.batchnorm.session.PendingOp;
+import dev.batchnorm.session.Limits;
+import dev.batchnorm.session.PendingPage;
 import dev.batchnorm.session.SessionSnapshot;
 import dev.batchnorm.session.SessionState;
 import dev.batchnorm.session.StatValue;
@@ -41,7 +42,7 @@ public interface SessionStore {
     List<SessionSnapshot> list(String afterId, int limit);
 
     /** See {@link SessionState#commitForward}. */
-    ForwardReceipt commitForward(String id, ForwardCommit commit, long maxPendingOps);
+    ForwardReceipt commitForward(String id, ForwardCommit commit, Limits limits);
 
     /** See {@link SessionState#apply}. */
     ApplyReceipt apply(String id, OpSelector selector);
@@ -50,10 +51,10 @@ public interface SessionStore {
     DiscardReceipt discard(String id, OpSelector selector);
 
     /** See {@link SessionState#assign}. */
-    AssignReceipt assign(String id, Variable variable, StatValue value, Long ifMatch);
+    AssignReceipt assign(String id, Variable variable, StatValue value, String expectedUid, Long ifMatch);
 
-    /** The session's pending ops with ids after {@code afterId}, in id order. */
-    List<PendingOp> pendingOps(String id, long afterId, int limit);
+    /** The session's pending ops with ids after {@code afterId}, in id order, with their total. */
+    PendingPage pendingOps(String id, long afterId, int limit);
 
     /** Ids of live sessions with ops pending in {@code collection}, after {@code afterId}, in id order. */
     List<String> sessionsWithPendingOps(String collection, String afterId, int limit);

@@ -23,6 +23,7 @@ import tools.jackson.databind.JsonNode;
     "batchnorm.limits.max-nesting-depth=8",
     "batchnorm.limits.max-pending-ops-per-session=6",
     "batchnorm.limits.max-sessions=40",
+    "batchnorm.limits.max-statistics-elements=100",
 })
 class BadInputIntegrationTests {
 
@@ -98,6 +99,11 @@ class BadInputIntegrationTests {
                 bad("ttl zero", "POST", "/v1/sessions", "{\"id\": \"x1\", \"ttlSeconds\": 0}", 400, "invalid_session_spec", "/ttlSeconds"),
                 bad("unknown create field", "POST", "/v1/sessions", "{\"id\": \"x1\", \"decay_rate\": 0.9}", 400, "invalid_session_spec", "/decay_rate"),
                 bad("create nesting too deep", "POST", "/v1/sessions", "{\"axis\": [[[[[[[[[[1]]]]]]]]]]}", 413, "nesting_too_deep", null),
+                bad("initializer beyond the statistics limit", "POST", "/v1/sessions", "{\"id\": \"x1\", \"initializers\": {\"movingMean\": [" + "1,".repeat(100) + "1]}}", 413, "too_many_elements", null),
+                bad("eps that underflows float32", "POST", "/v1/sessions", "{\"id\": \"x1\", \"eps\": 1e-50}", 400, "invalid_session_spec", "/eps"),
+                bad("flat initializers of two lengths", "POST", "/v1/sessions", "{\"id\": \"x1\", \"initializers\": {\"movingMean\": [1, 2], \"beta\": [1, 2, 3]}}", 400, "invalid_session_spec", "/initializers/beta"),
+                bad("flat list against an array initializer", "POST", "/v1/sessions", "{\"id\": \"x1\", \"initializers\": {\"movingMean\": [[1, 2]], \"beta\": [1, 2, 3]}}", 400, "invalid_session_spec", "/initializers/beta"),
+                bad("variable beyond the statistics limit", "PUT", "/v1/sessions/victim/variables/beta", "[" + "1,".repeat(100) + "1]", 413, "too_many_elements", null),
                 bad("existing id, other spec", "POST", "/v1/sessions", "{\"id\": \"victim\", \"scale\": true}", 409, "session_exists", null),
                 // variables
                 bad("stale If-Match", "PUT", "/v1/sessions/victim/variables/movingMean?ifMatch=\"1\"", "[[5, 5]]", 412, "version_mismatch", null),
@@ -146,6 +152,19 @@ class BadInputIntegrationTests {
         }
         assertThat(state()).as("the session after '%s'", name).isEqualTo(before);
         assertThat(api.get("/v1/sessions/x1").status()).isEqualTo(404);
+    }
+
+    @Test
+    void manyBadFields_ShouldListTheFirstTwentyAndCountTheRest() {
+        StringBuilder body = new StringBuilder("{\"id\": \"x2\"");
+        for (int i = 0; i < 500; i++) {
+            body.append(", \"junk").append(i).append("\": 1");
+        }
+        HttpApi.Response r = api.post("/v1/sessions", body.append('}').toString());
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("errors").size()).isEqualTo(20);
+        assertThat(r.json().get("detail").asString()).contains("500 fields are invalid");
+        assertThat(r.text().length()).isLessThan(body.length());
     }
 
     @Test

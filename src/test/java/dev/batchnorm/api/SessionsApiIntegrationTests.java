@@ -49,6 +49,18 @@ class SessionsApiIntegrationTests extends IntegrationTestBase {
     }
 
     @Test
+    void create_RetriedWithTheEffectiveSpec_ShouldBeIdempotent() {
+        HttpApi.Response first = api.post("/v1/sessions", "{\"id\": \"effective\", \"initializers\": {\"movingMean\": [[1, 2]]}}");
+        assertThat(first.status()).isEqualTo(201);
+        // the spec as GET shows it (defaults filled in) is the same spec
+        String spec = api.get("/v1/sessions/effective").json().get("spec").toString();
+        HttpApi.Response again = api.post("/v1/sessions", spec);
+        assertThat(again.status()).as(again.text()).isEqualTo(200);
+        assertThat(api.post("/v1/sessions", "{\"id\": \"effective\", \"initializers\": {\"movingMean\": [[1, 2]], \"beta\": 0}}").status()).isEqualTo(200);
+        assertThat(api.post("/v1/sessions", "{\"id\": \"effective\", \"initializers\": {\"movingMean\": [[1, 3]]}}").status()).isEqualTo(409);
+    }
+
+    @Test
     void explicitNullCollection_ShouldMeanInPlaceUpdates() {
         HttpApi.Response r = api.post("/v1/sessions", "{\"id\": \"inplace\", \"updateOpsCollection\": null}");
         assertThat(r.json().get("spec").get("updateOpsCollection").isNull()).isTrue();
@@ -129,6 +141,7 @@ class SessionsApiIntegrationTests extends IntegrationTestBase {
             assertThat(page.get("sessions").size()).isLessThanOrEqualTo(3);
             for (JsonNode s : page.get("sessions")) {
                 assertThat(s.has("variables")).isFalse();
+                assertThat(s.get("spec").has("initializers")).isFalse();
                 seen.add(s.get("id").asString());
             }
             token = page.get("nextPageToken").isNull() ? null : page.get("nextPageToken").asString();

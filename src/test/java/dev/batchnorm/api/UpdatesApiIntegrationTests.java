@@ -94,6 +94,25 @@ class UpdatesApiIntegrationTests extends IntegrationTestBase {
     }
 
     @Test
+    void collectionApply_ShouldReportASessionThatOverflowsAndApplyTheOthers() {
+        createSession("{\"id\": \"ovf-a\", \"updateOpsCollection\": \"ovf\"}");
+        createSession("{\"id\": \"ovf-b\", \"updateOpsCollection\": \"ovf\"}");
+        createSession("{\"id\": \"ovf-c\", \"updateOpsCollection\": \"ovf\"}");
+        train("ovf-a", 1);
+        train("ovf-c", 1);
+        // b's pending op moves the mean from 3.4e38 toward -1e37: (v - value) overflows float32
+        forward("ovf-b", "{\"inputs\": [[-1e37, 0]], \"isTraining\": true}");
+        api.put("/v1/sessions/ovf-b/variables/movingMean", "[[3.4e38, 0]]", null);
+        JsonNode r = api.post("/v1/updates/apply?collection=ovf", "").json();
+        assertThat(r.get("appliedCount").asLong()).isEqualTo(4);
+        assertThat(r.get("sessions")).hasSize(3);
+        assertThat(r.get("sessions").get(1).get("sessionId").asString()).isEqualTo("ovf-b");
+        assertThat(r.get("sessions").get(1).get("error").get("code").asString()).isEqualTo("non_finite_result");
+        assertThat(api.get("/v1/sessions/ovf-b/updates").json().get("count").asLong()).isEqualTo(2);
+        assertThat(api.get("/v1/sessions/ovf-c/updates").json().get("count").asLong()).isZero();
+    }
+
+    @Test
     void collection_ShouldListAndApplyAcrossSessions() {
         createSession("{\"id\": \"col-a\", \"updateOpsCollection\": \"col_test\"}");
         createSession("{\"id\": \"col-b\", \"updateOpsCollection\": \"col_test\"}");

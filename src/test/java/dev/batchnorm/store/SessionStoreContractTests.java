@@ -9,6 +9,7 @@ import dev.batchnorm.session.DiscardReceipt;
 import dev.batchnorm.session.ForwardCommit;
 import dev.batchnorm.session.ForwardReceipt;
 import dev.batchnorm.session.LimitExceededException;
+import dev.batchnorm.session.Limits;
 import dev.batchnorm.session.OpSelector;
 import dev.batchnorm.session.PendingOp;
 import dev.batchnorm.session.SessionNotFoundException;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class SessionStoreContractTests {
 
-    static final long MAX_PENDING = 100_000;
+    static final Limits LIMITS = new Limits(1000, 100_000, 1_000_000);
     /** The E1 batch's statistics: mean [2, 2], biased variance [2/3, 8], as float32. */
     static final double[] E1_MEAN = {2, 2};
     static final double[] E1_VAR = {(float) (2.0 / 3.0), 8};
@@ -70,8 +71,8 @@ abstract class SessionStoreContractTests {
     }
 
     ForwardReceipt forward(SessionSnapshot s, UpdateMode mode) {
-        return store.commitForward(s.id(), new ForwardCommit(s.uid(), s.paramsVersion(), PATTERN, INPUT, mode,
-                mode == UpdateMode.NONE ? null : E1_MEAN.clone(), mode == UpdateMode.NONE ? null : E1_VAR.clone(), clock.instant()), MAX_PENDING);
+        return store.commitForward(s.id(), new ForwardCommit(s.uid(), s.paramsVersion(), -1, PATTERN, INPUT, mode,
+                mode == UpdateMode.NONE ? null : E1_MEAN.clone(), mode == UpdateMode.NONE ? null : E1_VAR.clone(), clock.instant()), LIMITS);
     }
 
     @Test
@@ -134,7 +135,8 @@ abstract class SessionStoreContractTests {
         assertThat(r1.opIds()).containsExactly(1, 2);
         assertThat(r2.opIds()).containsExactly(3, 4);
         assertThat(r2.updatesApplied()).isFalse();
-        List<PendingOp> ops = store.pendingOps("a", 0, 10);
+        List<PendingOp> ops = store.pendingOps("a", 0, 10).ops();
+        assertThat(store.pendingOps("a", 0, 1).total()).isEqualTo(4);
         assertThat(ops).extracting(PendingOp::id).containsExactly(1L, 2L, 3L, 4L);
         assertThat(ops.get(0).variable()).isEqualTo(Variable.MOVING_MEAN);
         assertThat(ops.get(1).value().data()).containsExactly(E1_VAR);
@@ -178,7 +180,7 @@ abstract class SessionStoreContractTests {
     @Test
     void commitForward_StaleParams_ShouldChangeNothing() {
         SessionSnapshot s = create("a", "update_ops");
-        store.assign("a", Variable.BETA, StatValue.scalar(1), null);
+        store.assign("a", Variable.BETA, StatValue.scalar(1), null, null);
         SessionSnapshot before = store.find("a").orElseThrow();
         assertThatThrownBy(() -> forward(s, UpdateMode.DEFER)).isInstanceOf(StaleSnapshotException.class);
         SessionSnapshot after = store.find("a").orElseThrow();
@@ -191,8 +193,8 @@ abstract class SessionStoreContractTests {
         SessionSnapshot s = create("a", "update_ops");
         forward(s, UpdateMode.DEFER);
         SessionSnapshot before = store.find("a").orElseThrow();
-        assertThatThrownBy(() -> store.commitForward("a", new ForwardCommit(s.uid(), s.paramsVersion(), new int[] {-1, 3}, new int[] {4, 3},
-                UpdateMode.DEFER, new double[3], new double[3], clock.instant()), MAX_PENDING)).isInstanceOf(ShapeMismatchException.class);
+        assertThatThrownBy(() -> store.commitForward("a", new ForwardCommit(s.uid(), s.paramsVersion(), -1, new int[] {-1, 3}, new int[] {4, 3},
+                UpdateMode.DEFER, new double[3], new double[3], clock.instant()), LIMITS)).isInstanceOf(ShapeMismatchException.class);
         SessionSnapshot after = store.find("a").orElseThrow();
         assertThat(after.counters()).isEqualTo(before.counters());
         assertThat(after.version()).isEqualTo(before.version());
@@ -201,10 +203,13 @@ abstract class SessionStoreContractTests {
     @Test
     void commitForward_PastPendingLimit_ShouldBeRefusedAndChangeNothing() {
         SessionSnapshot s = create("a", "update_ops");
-        ForwardCommit c = new ForwardCommit(s.uid(), s.paramsVersion(), PATTERN, INPUT, UpdateMode.DEFER, E1_MEAN, E1_VAR, clock.instant());
-        store.commitForward("a", c, 4);
-        store.commitForward("a", c, 4);
-        assertThatThrownBy(() -> store.commitForward("a", c, 4)).isInstanceOf(LimitExceededException.class);
+        ForwardCommit c = new ForwardCommit(s.uid(), s.paramsVersion(), -1, PATTERN, INPUT, UpdateMode.DEFER, E1_MEAN, E1_VAR, clock.instant());
+        Limits four = new Limits(1000, 4, 1000);
+        store.commitForward("a", c, four);
+        store.commitForward("a", c, four);
+        assertThatThrownBy(() -> store.commitForward("a", c, four)).isInstanceOf(LimitExceededException.class);
+        // the element budget: each op holds 2 values here, so 8 values allow 4 ops
+        assertThatThrownBy(() -> store.commitForward("a", c, new Limits(1000, 100, 9))).isInstanceOf(LimitExceededException.class);
         assertThat(store.find("a").orElseThrow().counters().updateOpsPending()).isEqualTo(4);
         assertThat(store.find("a").orElseThrow().counters().forwards()).isEqualTo(2);
     }
@@ -241,7 +246,7 @@ abstract class SessionStoreContractTests {
         forward(s, UpdateMode.DEFER);
         forward(s, UpdateMode.DEFER);
         assertThat(store.apply("a", new OpSelector.Through(2)).applied()).containsExactly(1, 2);
-        assertThat(store.pendingOps("a", 0, 10)).extracting(PendingOp::id).containsExactly(3L, 4L);
+        assertThat(store.pendingOps("a", 0, 10).ops()).extracting(PendingOp::id).containsExactly(3L, 4L);
     }
 
     @Test
@@ -268,7 +273,7 @@ abstract class SessionStoreContractTests {
         assertThat(d.discarded()).containsExactly(1);
         assertThatThrownBy(() -> store.apply("a", new OpSelector.Ids(new long[] {1, 2})))
                 .isInstanceOfSatisfying(UpdateOpsException.class, e -> assertThat(e.reason()).isEqualTo(UpdateOpsException.Reason.DISCARDED));
-        assertThat(store.pendingOps("a", 0, 10)).extracting(PendingOp::id).containsExactly(2L);
+        assertThat(store.pendingOps("a", 0, 10).ops()).extracting(PendingOp::id).containsExactly(2L);
     }
 
     @Test
@@ -288,14 +293,14 @@ abstract class SessionStoreContractTests {
     @Test
     void assign_WithStaleIfMatch_ShouldBeRefused() {
         SessionSnapshot s = create("a", "update_ops");
-        assertThatThrownBy(() -> store.assign("a", Variable.MOVING_MEAN, StatValue.scalar(5), s.version() + 1))
+        assertThatThrownBy(() -> store.assign("a", Variable.MOVING_MEAN, StatValue.scalar(5), null, s.version() + 1))
                 .isInstanceOf(VersionMismatchException.class);
-        var r = store.assign("a", Variable.MOVING_MEAN, new StatValue(new int[] {1, 2}, new double[] {10, 10}), s.version());
+        var r = store.assign("a", Variable.MOVING_MEAN, new StatValue(new int[] {1, 2}, new double[] {10, 10}), s.uid(), s.version());
         assertThat(r.version()).isEqualTo(s.version() + 1);
         SessionSnapshot after = store.find("a").orElseThrow();
         assertThat(after.pattern()).containsExactly(-1, 2);
         assertThat(after.variables().get(Variable.MOVING_VARIANCE)).isEqualTo(new StatValue(new int[] {1, 2}, new double[] {1, 1}));
-        assertThatThrownBy(() -> store.assign("a", Variable.MOVING_MEAN, new StatValue(new int[] {3}, new double[3]), null))
+        assertThatThrownBy(() -> store.assign("a", Variable.MOVING_MEAN, new StatValue(new int[] {3}, new double[3]), null, null))
                 .isInstanceOf(ShapeMismatchException.class);
     }
 
@@ -383,5 +388,43 @@ abstract class SessionStoreContractTests {
         assertThat(after.variables().get(Variable.MOVING_MEAN).data()[0]).isEqualTo(mm);
         assertThat(after.counters().updateOpsApplied()).isEqualTo(100);
         assertThat(store.pendingOpCount()).isZero();
+    }
+
+    @Test
+    void commitForward_MovingStatsChangedAfterAMovingStatsInference_ShouldBeStale() {
+        SessionSnapshot s = create("a", "update_ops");
+        forward(s, UpdateMode.DEFER);
+        SessionSnapshot read = store.find("a").orElseThrow();
+        store.apply("a", new OpSelector.All());
+        assertThatThrownBy(() -> store.commitForward("a", new ForwardCommit(read.uid(), read.paramsVersion(), read.statsVersion(),
+                PATTERN, INPUT, UpdateMode.NONE, null, null, clock.instant()), LIMITS)).isInstanceOf(StaleSnapshotException.class);
+        // a forward that normalized with batch statistics does not care
+        store.commitForward("a", new ForwardCommit(read.uid(), read.paramsVersion(), -1, PATTERN, INPUT, UpdateMode.NONE, null, null, clock.instant()), LIMITS);
+    }
+
+    @Test
+    void commitForward_OtherIncarnation_ShouldBeNotFound() {
+        SessionSnapshot old = create("a", "update_ops");
+        store.delete("a");
+        create("a", "update_ops");
+        assertThatThrownBy(() -> forward(old, UpdateMode.DEFER)).isInstanceOf(SessionNotFoundException.class);
+        assertThatThrownBy(() -> store.assign("a", Variable.BETA, StatValue.scalar(1), old.uid(), null)).isInstanceOf(SessionNotFoundException.class);
+        assertThat(store.find("a").orElseThrow().counters().forwards()).isZero();
+    }
+
+    @Test
+    void apply_InCollection_ShouldOnlyApplyWhenTheSessionIsInIt() {
+        SessionSnapshot s = create("a", "update_ops");
+        forward(s, UpdateMode.DEFER);
+        assertThat(store.apply("a", new OpSelector.InCollection("elsewhere")).applied()).isEmpty();
+        assertThat(store.apply("a", new OpSelector.InCollection("update_ops")).applied()).containsExactly(1, 2);
+    }
+
+    @Test
+    void assign_FlatListOfAnotherLength_ShouldBeRefused() {
+        create("a", "update_ops");
+        store.assign("a", Variable.MOVING_MEAN, new StatValue(new int[] {2}, new double[] {1, 2}), null, null);
+        assertThatThrownBy(() -> store.assign("a", Variable.BETA, new StatValue(new int[] {3}, new double[3]), null, null))
+                .isInstanceOf(ShapeMismatchException.class);
     }
 }

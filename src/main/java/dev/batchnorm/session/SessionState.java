@@ -81,6 +81,22 @@ public final class SessionState {
         return s;
     }
 
+    /**
+     * A session's state rebuilt from a snapshot, without its pending ops: for stores that keep
+     * the ops elsewhere and run a variable assignment's rules on it.
+     */
+    public static SessionState restore(SessionSnapshot s) {
+        SessionState state = new SessionState(s.spec(), s.uid(), s.createdAt(), new IdRanges());
+        state.updatedAt = s.updatedAt();
+        state.expiresAt = s.expiresAt();
+        state.version = s.version();
+        state.paramsVersion = s.paramsVersion();
+        state.statsVersion = s.statsVersion();
+        state.pattern = s.pattern();
+        state.variables.putAll(s.variables());
+        return state;
+    }
+
     public SessionSpec spec() {
         return spec;
     }
@@ -373,7 +389,13 @@ public final class SessionState {
         vars.put(v, new StatValue(current.shape(), data));
     }
 
-    private static EnumMap<Variable, StatValue> fitAll(Map<Variable, StatValue> values, int[] p, int[] inputShape) {
+    /**
+     * Lays every value out in the statistics' shape of pattern {@code p}: scalars are broadcast,
+     * flat lists must have the statistics' size.
+     *
+     * @throws ShapeMismatchException when a value does not fit
+     */
+    public static EnumMap<Variable, StatValue> fitAll(Map<Variable, StatValue> values, int[] p, int[] inputShape) {
         int[] statsShape = ShapeRules.statsShape(p);
         int size = sizeOf(statsShape);
         EnumMap<Variable, StatValue> out = new EnumMap<>(Variable.class);

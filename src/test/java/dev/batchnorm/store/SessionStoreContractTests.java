@@ -305,7 +305,7 @@ abstract class SessionStoreContractTests {
     }
 
     @Test
-    void ttl_IdleSession_ShouldExpireAndUseShouldRefreshIt() {
+    void ttl_IdleSession_ShouldExpireAndUseShouldRefreshIt() throws InterruptedException {
         SessionSpec spec = new SessionSpec("t", null, true, false, 0.999, 1e-3, "update_ops", Map.of(), DType.FLOAT32, 60L);
         store.createIfAbsent(SessionState.create(spec, clock.instant()), 1000);
         clock.advance(Duration.ofSeconds(50));

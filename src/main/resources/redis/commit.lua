@@ -1,0 +1,67 @@
+-- A computed forward's effect, atomically. KEYS: hash, ops, discarded.
+-- ARGV: 1 uid, 2 paramsVersion, 3 statsVersion (-1: not checked), 4 statsVersion the fitted values came from,
+-- 5 pattern, 6 mode (none|apply|defer), 7 batch mean, 8 batch variance (float64), 9 now (ms), 10 max ops, 11 max elements,
+-- 12 created (8-byte double), then field/value pairs of the variables fitted to the pattern (used when it is not fixed yet).
+-- Returns {1, version, first op id or 0, pending delta} or {negative code, detail}.
+local H, O = KEYS[1], KEYS[2]
+local f = redis.call('HMGET', H, 'uid', 'pver', 'sver', 'pat', 'dt', 'next', 'pel', 'ver', 'dec', 'ttlms')
+if not f[1] or f[1] ~= ARGV[1] then return {-1} end
+setdt(f[5])
+local sver = tonumber(f[3])
+if tonumber(f[2]) ~= tonumber(ARGV[2]) then return {-2} end
+if tonumber(ARGV[3]) >= 0 and sver ~= tonumber(ARGV[3]) then return {-2} end
+local fix = f[4] == ''
+if fix then
+  if #ARGV < 13 then return {-9} end -- the caller must send the variables fitted to the pattern
+  if sver ~= tonumber(ARGV[4]) then return {-2} end
+elseif f[4] ~= ARGV[5] then
+  return {-3, f[4]}
+end
+local mode = ARGV[6]
+local n = #ARGV[7] / 8
+local pel = tonumber(f[7])
+if mode == 'defer' then
+  local count = redis.call('ZCARD', O)
+  if count + 2 > tonumber(ARGV[10]) then return {-4, count} end
+  if pel + 2 * n > tonumber(ARGV[11]) then return {-5, pel} end
+end
+local fitted = {}
+for i = 13, #ARGV, 2 do fitted[ARGV[i]] = ARGV[i + 1] end
+local newMM, newMV
+if mode == 'apply' then
+  local cur = fix and {fitted['v:movingMean'], fitted['v:movingVariance']} or redis.call('HMGET', H, 'v:movingMean', 'v:movingVariance')
+  local mm, mv = decode(cur[1]), decode(cur[2])
+  local k = rnd(1.0 - f64(f[9]))
+  ema(mm, decode64(ARGV[7]), k)
+  ema(mv, decode64(ARGV[8]), k)
+  if not finite(mm) or not finite(mv) then return {-6} end
+  newMM, newMV = encode(mm), encode(mv)
+end
+-- every check passed: install
+local ver = tonumber(f[8])
+if fix then
+  redis.call('HSET', H, 'pat', ARGV[5], unpack(ARGV, 13))
+end
+if newMM then redis.call('HSET', H, 'v:movingMean', newMM, 'v:movingVariance', newMV) end
+redis.call('HINCRBY', H, 'fwd', 1)
+local first, delta = 0, 0
+if mode == 'apply' then
+  redis.call('HINCRBY', H, 'opc', 2)
+  redis.call('HINCRBY', H, 'opa', 2)
+elseif mode == 'defer' then
+  first = tonumber(f[6])
+  redis.call('ZADD', O, first, op_member(first, 0, f[9], ARGV[12], encode(decode64(ARGV[7]))))
+  redis.call('ZADD', O, first + 1, op_member(first + 1, 1, f[9], ARGV[12], encode(decode64(ARGV[8]))))
+  redis.call('HSET', H, 'next', first + 2)
+  redis.call('HINCRBY', H, 'opc', 2)
+  redis.call('HINCRBY', H, 'pel', 2 * n)
+  delta = 2
+end
+if fix or mode ~= 'none' then
+  ver = ver + 1
+  redis.call('HSET', H, 'ver', ver)
+  if mode == 'apply' then redis.call('HSET', H, 'sver', ver) end
+end
+redis.call('HSET', H, 'upd', ARGV[9])
+touch(tonumber(f[10]) or 0)
+return {1, ver, first, delta}

@@ -12,6 +12,7 @@ import dev.batchnorm.session.ShapeMismatchException;
 import dev.batchnorm.session.UpdateOpsException;
 import dev.batchnorm.session.VariableNotFoundException;
 import dev.batchnorm.session.VersionMismatchException;
+import dev.batchnorm.store.StoreUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
@@ -123,6 +124,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ResponseEntity<ProblemDetail> r = problem(HttpStatus.CONFLICT, code, "Limit reached", e.getMessage(), List.of(), request);
         r.getBody().setProperty("limit", e.max());
         return r;
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> storeUnavailable(StoreUnavailableException e, HttpServletRequest request) {
+        log.warn("Session store unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), e.getCause() == null ? "" : e.getCause().getMessage());
+        ResponseEntity<ProblemDetail> r = problem(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable", "Store unavailable",
+                "The session store cannot be reached right now; the request may not have been applied. Retry it (creates, applies and discards are safe to retry).",
+                List.of(), request);
+        return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders()).header(HttpHeaders.RETRY_AFTER, "1").body(r.getBody());
     }
 
     @ExceptionHandler

@@ -35,10 +35,23 @@ public record BatchNormProperties(@DefaultValue Limits limits, @DefaultValue Sto
     }
 
     /** Where sessions live. */
-    public record Store(@DefaultValue("memory") Type type, @DefaultValue("10s") Duration sweepInterval) {
+    public record Store(@DefaultValue("memory") Type type, @DefaultValue("10s") Duration sweepInterval, @DefaultValue Redis redis) {
 
         public Store {
             require(!sweepInterval.isNegative() && !sweepInterval.isZero(), "batchnorm.store.sweep-interval must be positive");
+        }
+    }
+
+    /**
+     * The Redis store (connection settings are Spring's {@code spring.data.redis.*}).
+     *
+     * @param keyPrefix namespace of every key; replicas sharing sessions use the same one
+     * @param indexSweepInterval how often index entries of expired sessions are removed
+     */
+    public record Redis(@DefaultValue("batchnorm") String keyPrefix, @DefaultValue("10m") Duration indexSweepInterval) {
+
+        public Redis {
+            require(keyPrefix.matches("[A-Za-z0-9._:-]{1,64}"), "batchnorm.store.redis.key-prefix must be 1 to 64 characters from [A-Za-z0-9._:-]");
         }
     }
 

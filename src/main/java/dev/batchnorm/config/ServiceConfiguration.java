@@ -5,17 +5,28 @@ import dev.batchnorm.session.Limits;
 import dev.batchnorm.session.SessionService;
 import dev.batchnorm.session.UpdatesService;
 import dev.batchnorm.store.InMemorySessionStore;
+import dev.batchnorm.store.RedisSessionStore;
 import dev.batchnorm.store.SessionStore;
+import dev.batchnorm.store.TimedSessionStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
 
 /** Builds the store named by {@code batchnorm.store.type} and the services on top of it. */
 @Configuration(proxyBeanMethods = false)
 class ServiceConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceConfiguration.class);
 
     @Bean
     Clock clock() {
@@ -23,33 +34,48 @@ class ServiceConfiguration {
     }
 
     @Bean
-    SessionStore sessionStore(BatchNormProperties props, Clock clock) {
-        return switch (props.store().type()) {
+    SessionStore sessionStore(BatchNormProperties props, Clock clock, ObjectProvider<RedisConnectionFactory> redis, MeterRegistry registry) {
+        SessionStore store = switch (props.store().type()) {
             case MEMORY -> new InMemorySessionStore(clock);
-            case REDIS -> throw new IllegalStateException(
-                    "batchnorm.store.type=redis is not available in this version; use memory (the default).");
+            case REDIS -> new RedisSessionStore(bytesTemplate(redis.getObject()), props.store().redis().keyPrefix(), clock);
         };
+        return new TimedSessionStore(store, props.store().type().name().toLowerCase(java.util.Locale.ROOT), registry);
     }
 
-    /** Removes idle-expired sessions of the memory store in the background. */
+    private static RedisTemplate<byte[], byte[]> bytesTemplate(RedisConnectionFactory factory) {
+        RedisTemplate<byte[], byte[]> t = new RedisTemplate<>();
+        t.setConnectionFactory(factory);
+        t.setKeySerializer(RedisSerializer.byteArray());
+        t.setValueSerializer(RedisSerializer.byteArray());
+        t.setHashKeySerializer(RedisSerializer.byteArray());
+        t.setHashValueSerializer(RedisSerializer.byteArray());
+        t.afterPropertiesSet();
+        return t;
+    }
+
+    /** Background upkeep: idle-expired sessions (memory) or index entries of expired sessions (Redis). */
     @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService expirySweeper(SessionStore store, BatchNormProperties props) {
+    ScheduledExecutorService storeSweeper(SessionStore store, BatchNormProperties props) {
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "session-expiry");
+            Thread t = new Thread(r, "store-sweeper");
             t.setDaemon(true);
             return t;
         });
-        if (store instanceof InMemorySessionStore memory) {
-            long every = props.store().sweepInterval().toMillis();
-            sweeper.scheduleWithFixedDelay(() -> {
-                try {
-                    memory.sweepExpired();
-                } catch (RuntimeException e) {
-                    // a failed sweep must not cancel the later ones
-                    org.slf4j.LoggerFactory.getLogger(ServiceConfiguration.class).warn("Expiry sweep failed", e);
-                }
-            }, every, every, TimeUnit.MILLISECONDS);
-        }
+        SessionStore inner = store instanceof TimedSessionStore timed ? timed.delegate() : store;
+        Runnable sweep = switch (inner) {
+            case InMemorySessionStore memory -> memory::sweepExpired;
+            case RedisSessionStore redis -> redis::sweepDangling;
+            default -> () -> {};
+        };
+        long every = (inner instanceof RedisSessionStore ? props.store().redis().indexSweepInterval() : props.store().sweepInterval()).toMillis();
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                sweep.run();
+            } catch (RuntimeException e) {
+                // a failed sweep must not cancel the later ones
+                log.warn("Store sweep failed: {}", e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
         return sweeper;
     }
 

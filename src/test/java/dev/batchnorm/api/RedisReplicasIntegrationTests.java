@@ -1,0 +1,177 @@
+package dev.batchnorm.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.batchnorm.BatchNormApplication;
+import dev.batchnorm.store.RedisTestServer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Several service instances on one real Redis, over real HTTP: exactly-once updates from clients
+ * spread across replicas, unique op ids, racing applies, and sessions that survive a restart.
+ */
+class RedisReplicasIntegrationTests {
+
+    /** Mean [2, 2] and variance [0, 0]: every update is the same function, so n updates give f^n in any order. */
+    static final String CONSTANT = "{\"inputs\": [[2, 2], [2, 2]], \"isTraining\": true}";
+
+    final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+    final String prefix = "it" + UUID.randomUUID();
+
+    /** Starts one more service instance on the shared Redis and key prefix. */
+    static ConfigurableApplicationContext startInstance(String redisUrl, String prefix) {
+        // command-line arguments: they win over application.yml, as an operator's would
+        return new SpringApplicationBuilder(BatchNormApplication.class).run(
+                "--server.port=0",
+                "--batchnorm.store.type=redis",
+                "--batchnorm.store.redis.key-prefix=" + prefix,
+                "--spring.data.redis.url=" + redisUrl,
+                "--spring.main.banner-mode=off",
+                "--logging.level.root=WARN");
+    }
+
+    static HttpApi client(ConfigurableApplicationContext app) {
+        return new HttpApi(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
+    }
+
+    HttpApi start() {
+        ConfigurableApplicationContext app = startInstance(RedisTestServer.url(), prefix);
+        apps.add(app);
+        return client(app);
+    }
+
+    @AfterEach
+    void stop() {
+        apps.forEach(ConfigurableApplicationContext::close);
+    }
+
+    static float[] afterUpdates(int n) {
+        float mm = 0;
+        float mv = 1;
+        for (int i = 0; i < n; i++) {
+            mm = mm - (mm - 2f) * 0.001f;
+            mv = mv - mv * 0.001f;
+        }
+        return new float[] {mm, mv};
+    }
+
+    static <T> List<T> concurrently(int clients, java.util.concurrent.Callable<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                futures.add(pool.submit(task));
+            }
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void inPlaceForwards_From16ClientsOnTwoReplicas_ShouldLandExactlyOnce() throws Exception {
+        HttpApi[] replicas = {start(), start()};
+        assertThat(replicas[0].post("/v1/sessions", "{\"id\": \"shared\", \"updateOpsCollection\": null}").status()).isEqualTo(201);
+        AtomicInteger client = new AtomicInteger();
+        concurrently(16, () -> {
+            HttpApi api = replicas[client.getAndIncrement() % 2];
+            for (int i = 0; i < 25; i++) {
+                HttpApi.Response r = api.post("/v1/sessions/shared/forward", CONSTANT);
+                assertThat(r.status()).as(r.text()).isEqualTo(200);
+            }
+            return null;
+        });
+        for (HttpApi api : replicas) {
+            JsonNode s = api.get("/v1/sessions/shared").json();
+            assertThat(s.get("counters").get("forwards").asLong()).isEqualTo(400);
+            float[] expected = afterUpdates(400);
+            assertThat(s.get("variables").get("movingMean").get("data").get(0).floatValue()).isEqualTo(expected[0]);
+            assertThat(s.get("variables").get("movingVariance").get("data").get(1).floatValue())
+                    .isEqualTo(expected[1]).isNotEqualTo(afterUpdates(399)[1]).isNotEqualTo(afterUpdates(401)[1]);
+        }
+    }
+
+    @Test
+    void deferredForwardsAndApplies_AcrossReplicas_ShouldGetUniqueIdsAndApplyEachOnce() throws Exception {
+        HttpApi[] replicas = {start(), start()};
+        assertThat(replicas[1].post("/v1/sessions", "{\"id\": \"deferred\"}").status()).isEqualTo(201);
+        AtomicInteger client = new AtomicInteger();
+        List<List<Long>> ids = concurrently(16, () -> {
+            HttpApi api = replicas[client.getAndIncrement() % 2];
+            List<Long> mine = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                JsonNode ops = api.post("/v1/sessions/deferred/forward", CONSTANT).json().get("updateOps");
+                mine.add(ops.get(0).get("id").asLong());
+                mine.add(ops.get(1).get("id").asLong());
+            }
+            return mine;
+        });
+        Set<Long> all = new HashSet<>();
+        for (List<Long> mine : ids) {
+            assertThat(mine).isSorted();
+            all.addAll(mine);
+        }
+        assertThat(all).hasSize(320).allMatch(id -> id >= 1 && id <= 320);
+
+        AtomicInteger window = new AtomicInteger();
+        List<JsonNode> applies = concurrently(16, () -> {
+            int w = window.getAndIncrement();
+            HttpApi api = replicas[w % 2];
+            StringBuilder body = new StringBuilder();
+            for (long id = 1 + w * 20L; id < 1 + w * 20L + 60 && id <= 320; id++) {
+                body.append(body.isEmpty() ? "" : ",").append(id);
+            }
+            HttpApi.Response r = api.post("/v1/sessions/deferred/updates/apply", "{\"ids\": [" + body + "]}");
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+            return r.json();
+        });
+        Set<Long> applied = new HashSet<>();
+        for (JsonNode r : applies) {
+            for (JsonNode id : r.get("applied")) {
+                assertThat(applied.add(id.asLong())).as("op %d applied twice", id.asLong()).isTrue();
+            }
+        }
+        assertThat(applied).hasSize(320);
+        JsonNode s = replicas[0].get("/v1/sessions/deferred").json();
+        assertThat(s.get("counters").get("updateOpsApplied").asLong()).isEqualTo(320);
+        assertThat(s.get("variables").get("movingMean").get("data").get(0).floatValue()).isEqualTo(afterUpdates(160)[0]);
+    }
+
+    @Test
+    void restart_ShouldKeepSessionsVariablesAndPendingOpsUnchanged() {
+        HttpApi first = start();
+        first.post("/v1/sessions", "{\"id\": \"durable\", \"scale\": true, \"initializers\": {\"gamma\": [[2, 0.5]]}}");
+        first.post("/v1/sessions/durable/forward", "{\"inputs\": [[1, 0], [2, 0], [3, 6]], \"isTraining\": true}");
+        first.post("/v1/sessions/durable/forward", "{\"inputs\": [[1, 0], [2, 0], [3, 6]], \"isTraining\": true, \"applyUpdates\": true}");
+        first.put("/v1/sessions/durable/variables/beta", "[[1, -1]]", null);
+        String session = first.get("/v1/sessions/durable").text();
+        String updates = first.get("/v1/sessions/durable/updates").text();
+        apps.removeFirst().close();
+
+        HttpApi second = start();
+        assertThat(second.get("/v1/sessions/durable").json()).isEqualTo(HttpApi.JSON.readTree(session));
+        assertThat(second.get("/v1/sessions/durable/updates").json()).isEqualTo(HttpApi.JSON.readTree(updates));
+        // and it carries on where it left off
+        JsonNode applied = second.post("/v1/sessions/durable/updates/apply", "{}").json();
+        assertThat(applied.get("applied").toString()).isEqualTo("[1,2]");
+        assertThat(second.post("/v1/sessions/durable/forward", "{\"inputs\": [[1, 0], [2, 0], [3, 6]], \"isTraining\": true}")
+                .json().get("updateOps").get(0).get("id").asLong()).isEqualTo(3);
+    }
+}

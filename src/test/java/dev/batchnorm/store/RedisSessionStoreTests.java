@@ -22,7 +22,7 @@ class RedisSessionStoreTests extends SessionStoreContractTests {
     static RedisTemplate<byte[], byte[]> template;
 
     @BeforeAll
-    static void connect() {
+    static void connect() throws Exception {
         factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(RedisTestServer.host(), RedisTestServer.port()));
         factory.afterPropertiesSet();
         factory.start();

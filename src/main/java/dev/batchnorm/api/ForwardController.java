@@ -57,7 +57,7 @@ class ForwardController {
     ForwardResponse forward(@PathVariable String id, HttpServletRequest request) {
         long start = System.nanoTime();
         ApiSupport.requireJson(request);
-        SessionSnapshot session = sessions.get(id);
+        SessionSnapshot session = sessions.getForForward(id);
         DType dtype = session.spec().dtype();
         ForwardRequest req = reader.read(api.bodies.open(request), dtype);
         ForwardService.Result r;

@@ -70,17 +70,30 @@ public final class ForwardService {
             try {
                 ForwardReceipt receipt = store.commitForward(spec.id(), commit, limits);
                 return new Result(outputs, plan.statsShape(), batch, receipt);
+            } catch (SessionNotFoundException e) {
+                // the snapshot may have come from a cache: a session re-created under the id since
+                // is served if the input (parsed in the read dtype) still means the same numbers
+                SessionSnapshot fresh = store.find(spec.id()).orElseThrow(() -> e);
+                if (fresh.uid().equals(snap.uid()) || attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+                snap = requireSameSpec(fresh, spec);
             } catch (StaleSnapshotException e) {
                 if (attempt == MAX_ATTEMPTS) {
                     throw new ContentionException("The session's variables changed " + MAX_ATTEMPTS
                             + " times while this forward ran; nothing was changed. Retry it.");
                 }
-                snap = store.find(spec.id()).orElseThrow(() -> new SessionNotFoundException(spec.id()));
-                if (!snap.uid().equals(read.uid())) {
-                    throw new SessionNotFoundException(spec.id()); // deleted and created anew meanwhile
-                }
+                snap = requireSameSpec(store.find(spec.id()).orElseThrow(() -> new SessionNotFoundException(spec.id())), spec);
             }
         }
+    }
+
+    /** The input was read and planned for {@code spec}; a session re-created with another spec cannot take it. */
+    private static SessionSnapshot requireSameSpec(SessionSnapshot fresh, SessionSpec spec) {
+        if (!fresh.spec().equals(spec)) {
+            throw new ContentionException("The session was replaced by one with another spec while this forward ran; nothing was changed. Retry it.");
+        }
+        return fresh;
     }
 
     private static Tensor normalize(SessionSnapshot snap, Tensor input, ReductionPlan plan, int[] pattern, Moments batch) {

@@ -50,6 +50,11 @@ public final class SessionService {
         return store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
     }
 
+    /** A snapshot to run a forward from; see {@link SessionStore#findForForward}. */
+    public SessionSnapshot getForForward(String id) {
+        return store.findForForward(id).orElseThrow(() -> new SessionNotFoundException(id));
+    }
+
     public List<SessionSnapshot> list(String afterId, int limit) {
         return store.list(afterId, limit);
     }

@@ -85,6 +85,10 @@ public final class RedisSessionStore implements SessionStore {
     private final RedisScript<Long> create = script("create", Long.class);
     private final RedisScript<Long> cas = script("cas", Long.class);
 
+    /** Snapshots forwards compute from; the commit script rejects a stale one, which is then re-read. */
+    private final Map<String, SessionSnapshot> forwardCache = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int FORWARD_CACHE_SIZE = 10_000;
+
     public RedisSessionStore(RedisTemplate<byte[], byte[]> redis, String prefix, Clock clock) {
         this.redis = redis;
         this.prefix = prefix;
@@ -128,6 +132,7 @@ public final class RedisSessionStore implements SessionStore {
         return call(() -> {
             List<Object> r = exec(find, id);
             if (r.isEmpty()) {
+                forwardCache.remove(id);
                 return Optional.empty();
             }
             List<?> flat = (List<?>) r.get(0);
@@ -135,8 +140,19 @@ public final class RedisSessionStore implements SessionStore {
             for (int i = 0; i < flat.size(); i += 2) {
                 fields.put(str((byte[]) flat.get(i)), (byte[]) flat.get(i + 1));
             }
-            return Optional.of(RedisSessionCodec.snapshot(fields, (Long) r.get(1), clock.instant()));
+            SessionSnapshot s = RedisSessionCodec.snapshot(fields, (Long) r.get(1), clock.instant());
+            if (forwardCache.size() >= FORWARD_CACHE_SIZE) {
+                forwardCache.clear();
+            }
+            forwardCache.put(id, s);
+            return Optional.of(s);
         });
+    }
+
+    @Override
+    public Optional<SessionSnapshot> findForForward(String id) {
+        SessionSnapshot cached = forwardCache.get(id);
+        return cached != null ? Optional.of(cached) : find(id);
     }
 
     @Override
@@ -144,6 +160,7 @@ public final class RedisSessionStore implements SessionStore {
         return call(() -> {
             byte[] coll = (byte[]) redis.opsForHash().get(key(id), utf8("coll"));
             Long pendingBefore = redis.opsForZSet().zCard(opsKey(id));
+            forwardCache.remove(id);
             Long removed = redis.delete(keys(id));
             if (removed == null || removed == 0) {
                 return false;
@@ -194,7 +211,10 @@ public final class RedisSessionStore implements SessionStore {
             }
             switch ((int) code(r)) {
                 case 1 -> {}
-                case -1 -> throw new SessionNotFoundException(id);
+                case -1 -> {
+                    forwardCache.remove(id);
+                    throw new SessionNotFoundException(id);
+                }
                 case -2 -> throw new StaleSnapshotException();
                 case -3 -> throw new ShapeMismatchException("This session's input shape is "
                         + ShapeRules.describe(RedisSessionCodec.ints(str((byte[]) r.get(1))))

@@ -35,6 +35,15 @@ public interface SessionStore {
     /** A snapshot of the session, or empty when no live session has the id. */
     Optional<SessionSnapshot> find(String id);
 
+    /**
+     * A snapshot for a forward to compute from. It may be slightly stale, because every commit
+     * checks what the forward used (incarnation, shape, parameter versions), so a remote store
+     * may serve it from a local cache and save a round trip.
+     */
+    default Optional<SessionSnapshot> findForForward(String id) {
+        return find(id);
+    }
+
     /** Deletes the session with its pending ops; false when there was none. */
     boolean delete(String id);
 

@@ -58,6 +58,11 @@ public final class TimedSessionStore implements SessionStore {
     }
 
     @Override
+    public Optional<SessionSnapshot> findForForward(String id) {
+        return timed("find_for_forward", () -> delegate.findForForward(id));
+    }
+
+    @Override
     public boolean delete(String id) {
         return timed("delete", () -> delegate.delete(id));
     }

@@ -174,4 +174,31 @@ class RedisReplicasIntegrationTests {
         assertThat(second.post("/v1/sessions/durable/forward", "{\"inputs\": [[1, 0], [2, 0], [3, 6]], \"isTraining\": true}")
                 .json().get("updateOps").get(0).get("id").asLong()).isEqualTo(3);
     }
+
+    @Test
+    void forwardOnOneReplica_AfterChangesOnAnother_ShouldNeverUseAStaleSnapshot() {
+        HttpApi a = start();
+        HttpApi b = start();
+        a.post("/v1/sessions", "{\"id\": \"cached\"}");
+        assertThat(a.post("/v1/sessions/cached/forward", CONSTANT).status()).isEqualTo(200);
+        // a constant batch normalizes to exactly beta
+        b.put("/v1/sessions/cached/variables/beta", "[[5, 5]]", null);
+        JsonNode out = a.post("/v1/sessions/cached/forward", CONSTANT).json().get("outputs");
+        assertThat(out.get(0).get(0).asDouble()).isEqualTo(5.0);
+
+        // re-created on b with another spec: a must not run the old one's plan on it
+        b.delete("/v1/sessions/cached");
+        b.post("/v1/sessions", "{\"id\": \"cached\", \"dtype\": \"float64\", \"initializers\": {\"beta\": 7}}");
+        HttpApi.Response first = a.post("/v1/sessions/cached/forward", CONSTANT);
+        assertThat(first.status()).as(first.text()).isIn(200, 409);
+        if (first.status() == 409) {
+            assertThat(first.json().get("code").asString()).isEqualTo("concurrent_modification");
+            assertThat(first.header("Retry-After")).isEqualTo("1");
+        }
+        JsonNode again = a.post("/v1/sessions/cached/forward", CONSTANT).json();
+        assertThat(again.get("outputs").get(0).get(0).asDouble()).isEqualTo(7.0);
+        JsonNode session = b.get("/v1/sessions/cached").json();
+        assertThat(session.get("spec").get("dtype").asString()).isEqualTo("float64");
+        assertThat(session.get("counters").get("forwards").asLong()).isEqualTo(first.status() == 200 ? 2 : 1);
+    }
 }

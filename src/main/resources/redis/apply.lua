@@ -15,12 +15,9 @@ elseif mode == 'through' then
   if t < 1 or t >= nextId then return {-7, {t}} end
   members = redis.call('ZRANGEBYSCORE', O, '-inf', t)
 elseif mode == 'ids' then
-  local missing, discarded = {}, {}
-  for i = 4, #ARGV do
-    local id = tonumber(ARGV[i])
-    if id < 1 or id >= nextId then missing[#missing + 1] = id end
-  end
+  local missing = missing_ids(4, nextId)
   if #missing > 0 then return {-7, missing} end
+  local discarded = {}
   for i = 4, #ARGV do
     local id = tonumber(ARGV[i])
     local m = redis.call('ZRANGEBYSCORE', O, id, id)

@@ -50,6 +50,15 @@ local function op_id(m) return tonumber(string.sub(m, 1, 16), 16) end
 local function op_member(id, which, decay, created, value)
   return string.format('%016x', id) .. string.char(which) .. decay .. created .. value
 end
+-- ids in ARGV[first..] that never existed in a session whose next id is nextId
+local function missing_ids(first, nextId)
+  local missing = {}
+  for i = first, #ARGV do
+    local id = tonumber(ARGV[i])
+    if id < 1 or id >= nextId then missing[#missing + 1] = id end
+  end
+  return missing
+end
 local function variables()
   return redis.call('HMGET', KEYS[1], 'vshape:movingMean', 'v:movingMean', 'vshape:movingVariance', 'v:movingVariance',
     'vshape:beta', 'v:beta', 'vshape:gamma', 'v:gamma')

@@ -19,8 +19,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.RedisTemplate;
-import org.springframework.data.redis.serializer.RedisSerializer;
 
 /** Builds the store named by {@code batchnorm.store.type} and the services on top of it. */
 @Configuration(proxyBeanMethods = false)
@@ -37,20 +35,9 @@ class ServiceConfiguration {
     SessionStore sessionStore(BatchNormProperties props, Clock clock, ObjectProvider<RedisConnectionFactory> redis, MeterRegistry registry) {
         SessionStore store = switch (props.store().type()) {
             case MEMORY -> new InMemorySessionStore(clock);
-            case REDIS -> new RedisSessionStore(bytesTemplate(redis.getObject()), props.store().redis().keyPrefix(), clock);
+            case REDIS -> new RedisSessionStore(RedisSessionStore.bytesTemplate(redis.getObject()), props.store().redis().keyPrefix(), clock);
         };
         return new TimedSessionStore(store, props.store().type().name().toLowerCase(java.util.Locale.ROOT), registry);
-    }
-
-    private static RedisTemplate<byte[], byte[]> bytesTemplate(RedisConnectionFactory factory) {
-        RedisTemplate<byte[], byte[]> t = new RedisTemplate<>();
-        t.setConnectionFactory(factory);
-        t.setKeySerializer(RedisSerializer.byteArray());
-        t.setValueSerializer(RedisSerializer.byteArray());
-        t.setHashKeySerializer(RedisSerializer.byteArray());
-        t.setHashValueSerializer(RedisSerializer.byteArray());
-        t.afterPropertiesSet();
-        return t;
     }
 
     /** Background upkeep: idle-expired sessions (memory) or index entries of expired sessions (Redis). */

@@ -89,6 +89,18 @@ public final class RedisSessionStore implements SessionStore {
     private final Map<String, SessionSnapshot> forwardCache = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int FORWARD_CACHE_SIZE = 10_000;
 
+    /** The template this store needs: raw bytes for keys, values and hash entries. */
+    public static RedisTemplate<byte[], byte[]> bytesTemplate(org.springframework.data.redis.connection.RedisConnectionFactory factory) {
+        RedisTemplate<byte[], byte[]> t = new RedisTemplate<>();
+        t.setConnectionFactory(factory);
+        t.setKeySerializer(BYTES);
+        t.setValueSerializer(BYTES);
+        t.setHashKeySerializer(BYTES);
+        t.setHashValueSerializer(BYTES);
+        t.afterPropertiesSet();
+        return t;
+    }
+
     public RedisSessionStore(RedisTemplate<byte[], byte[]> redis, String prefix, Clock clock) {
         this.redis = redis;
         this.prefix = prefix;

@@ -20,53 +20,26 @@ import tools.jackson.databind.JsonNode;
  */
 class ConcurrencyIntegrationTests extends IntegrationTestBase {
 
-    /** Mean [2, 2] and biased variance [0, 0] in both channels: every update is the same. */
-    static final String CONSTANT = "{\"inputs\": [[2, 2], [2, 2]], \"isTraining\": true}";
 
-    static float[] afterUpdates(int n) {
-        float mm = 0;
-        float mv = 1;
-        for (int i = 0; i < n; i++) {
-            mm = mm - (mm - 2f) * 0.001f;
-            mv = mv - (mv - 0f) * 0.001f;
-        }
-        return new float[] {mm, mv};
-    }
 
-    static <T> List<T> runConcurrently(int threads, Callable<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                futures.add(pool.submit(task));
-            }
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } finally {
-            pool.shutdown();
-        }
-    }
 
     @Test
     void inPlaceForwards_FromEightThreads_ShouldLandExactly800Updates() throws Exception {
         createSession("{\"id\": \"race-inplace\", \"updateOpsCollection\": null}");
-        runConcurrently(8, () -> {
+        Concurrent.run(8, () -> {
             for (int i = 0; i < 100; i++) {
-                forward("race-inplace", CONSTANT);
+                forward("race-inplace", Concurrent.CONSTANT);
             }
             return null;
         });
         JsonNode s = api.get("/v1/sessions/race-inplace").json();
-        float[] expected = afterUpdates(800);
+        float[] expected = Concurrent.afterUpdates(800);
         assertThat(s.get("variables").get("movingMean").get("data").get(0).floatValue()).isEqualTo(expected[0]);
         // moving variance is d^800 in exact arithmetic; f^799 and f^801 differ from f^800 in float32
         assertThat(s.get("variables").get("movingVariance").get("data").get(1).floatValue())
                 .isEqualTo(expected[1])
-                .isNotEqualTo(afterUpdates(799)[1])
-                .isNotEqualTo(afterUpdates(801)[1]);
+                .isNotEqualTo(Concurrent.afterUpdates(799)[1])
+                .isNotEqualTo(Concurrent.afterUpdates(801)[1]);
         assertThat(s.get("counters").get("forwards").asLong()).isEqualTo(800);
         assertThat(s.get("counters").get("updateOpsApplied").asLong()).isEqualTo(1600);
     }
@@ -74,10 +47,10 @@ class ConcurrencyIntegrationTests extends IntegrationTestBase {
     @Test
     void deferredForwards_FromEightThreads_ShouldGetUniqueIncreasingIds() throws Exception {
         createSession("{\"id\": \"race-ids\"}");
-        List<List<Long>> perThread = runConcurrently(8, () -> {
+        List<List<Long>> perThread = Concurrent.run(8, () -> {
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
-                JsonNode ops = forward("race-ids", CONSTANT).get("updateOps");
+                JsonNode ops = forward("race-ids", Concurrent.CONSTANT).get("updateOps");
                 assertThat(ops.get(1).get("id").asLong()).isEqualTo(ops.get(0).get("id").asLong() + 1);
                 ids.add(ops.get(0).get("id").asLong());
                 ids.add(ops.get(1).get("id").asLong());
@@ -97,12 +70,12 @@ class ConcurrencyIntegrationTests extends IntegrationTestBase {
     void applies_WithOverlappingIds_ShouldApplyEachOpOnce() throws Exception {
         createSession("{\"id\": \"race-apply\"}");
         for (int i = 0; i < 100; i++) {
-            forward("race-apply", CONSTANT);
+            forward("race-apply", Concurrent.CONSTANT);
         }
         // 8 clients each apply a window of 60 ids; windows overlap heavily
         List<Integer> starts = List.of(1, 21, 41, 61, 81, 101, 121, 141);
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        List<JsonNode> results = runConcurrently(8, () -> {
+        List<JsonNode> results = Concurrent.run(8, () -> {
             int from = starts.get(next.getAndIncrement());
             StringBuilder ids = new StringBuilder();
             for (int id = from; id < from + 60 && id <= 200; id++) {
@@ -121,27 +94,27 @@ class ConcurrencyIntegrationTests extends IntegrationTestBase {
         assertThat(applied).hasSize(200);
         JsonNode s = api.get("/v1/sessions/race-apply").json();
         assertThat(s.get("counters").get("updateOpsApplied").asLong()).isEqualTo(200);
-        assertThat(s.get("variables").get("movingMean").get("data").get(0).floatValue()).isEqualTo(afterUpdates(100)[0]);
-        assertThat(s.get("variables").get("movingVariance").get("data").get(0).floatValue()).isEqualTo(afterUpdates(100)[1]);
+        assertThat(s.get("variables").get("movingMean").get("data").get(0).floatValue()).isEqualTo(Concurrent.afterUpdates(100)[0]);
+        assertThat(s.get("variables").get("movingVariance").get("data").get(0).floatValue()).isEqualTo(Concurrent.afterUpdates(100)[1]);
     }
 
     @Test
     void forwardsRacingAssignments_ShouldUseTheBetaOfTheVersionTheyReport() throws Exception {
         createSession("{\"id\": \"race-beta\"}");
-        forward("race-beta", CONSTANT);
+        forward("race-beta", Concurrent.CONSTANT);
         // a constant batch normalizes to exactly beta; each assignment sets beta = [i, i]
         java.util.concurrent.ConcurrentSkipListMap<Long, Double> betaAtVersion = new java.util.concurrent.ConcurrentSkipListMap<>();
         betaAtVersion.put(api.get("/v1/sessions/race-beta").json().get("version").asLong(), 0.0);
         List<long[]> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicInteger roles = new java.util.concurrent.atomic.AtomicInteger();
-        runConcurrently(6, () -> {
+        Concurrent.run(6, () -> {
             boolean writer = roles.getAndIncrement() == 0;
             for (int i = 1; i <= 60; i++) {
                 if (writer) {
                     JsonNode put = api.put("/v1/sessions/race-beta/variables/beta", "[[" + i + ", " + i + "]]", null).json();
                     betaAtVersion.put(put.get("version").asLong(), (double) i);
                 } else {
-                    JsonNode r = forward("race-beta", CONSTANT.replace("true", "false"));
+                    JsonNode r = forward("race-beta", Concurrent.CONSTANT.replace("true", "false"));
                     seen.add(new long[] {r.get("version").asLong(), (long) r.get("outputs").get(0).get(0).asDouble()});
                 }
             }

@@ -44,7 +44,7 @@ class RedisOutageIntegrationTests {
         api.post("/v1/sessions", "{\"id\": \"o\", \"updateOpsCollection\": null}");
         int acknowledged = 0;
         for (int i = 0; i < 20; i++) {
-            if (api.post("/v1/sessions/o/forward", RedisReplicasIntegrationTests.CONSTANT).status() == 200) {
+            if (api.post("/v1/sessions/o/forward", Concurrent.CONSTANT).status() == 200) {
                 acknowledged++;
             }
         }
@@ -52,7 +52,7 @@ class RedisOutageIntegrationTests {
 
         redis.destroyForcibly().waitFor();
         long start = System.nanoTime();
-        HttpApi.Response down = api.post("/v1/sessions/o/forward", RedisReplicasIntegrationTests.CONSTANT);
+        HttpApi.Response down = api.post("/v1/sessions/o/forward", Concurrent.CONSTANT);
         long took = System.nanoTime() - start;
         assertThat(down.status()).as(down.text()).isEqualTo(503);
         assertThat(down.header("Retry-After")).isEqualTo("1");
@@ -77,7 +77,7 @@ class RedisOutageIntegrationTests {
         assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
         assertThat(session.get("counters").get("forwards").asLong()).isEqualTo(acknowledged);
         assertThat(session.get("variables").get("movingMean").get("data").get(0).floatValue())
-                .isEqualTo(RedisReplicasIntegrationTests.afterUpdates(acknowledged)[0]);
-        assertThat(api.post("/v1/sessions/o/forward", RedisReplicasIntegrationTests.CONSTANT).status()).isEqualTo(200);
+                .isEqualTo(Concurrent.afterUpdates(acknowledged)[0]);
+        assertThat(api.post("/v1/sessions/o/forward", Concurrent.CONSTANT).status()).isEqualTo(200);
     }
 }

@@ -25,8 +25,6 @@ import tools.jackson.databind.JsonNode;
  */
 class RedisReplicasIntegrationTests {
 
-    /** Mean [2, 2] and variance [0, 0]: every update is the same function, so n updates give f^n in any order. */
-    static final String CONSTANT = "{\"inputs\": [[2, 2], [2, 2]], \"isTraining\": true}";
 
     final List<ConfigurableApplicationContext> apps = new ArrayList<>();
     final String prefix = "it" + UUID.randomUUID();
@@ -58,42 +56,17 @@ class RedisReplicasIntegrationTests {
         apps.forEach(ConfigurableApplicationContext::close);
     }
 
-    static float[] afterUpdates(int n) {
-        float mm = 0;
-        float mv = 1;
-        for (int i = 0; i < n; i++) {
-            mm = mm - (mm - 2f) * 0.001f;
-            mv = mv - mv * 0.001f;
-        }
-        return new float[] {mm, mv};
-    }
 
-    static <T> List<T> concurrently(int clients, java.util.concurrent.Callable<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
-                futures.add(pool.submit(task));
-            }
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } finally {
-            pool.shutdown();
-        }
-    }
 
     @Test
     void inPlaceForwards_From16ClientsOnTwoReplicas_ShouldLandExactlyOnce() throws Exception {
         HttpApi[] replicas = {start(), start()};
         assertThat(replicas[0].post("/v1/sessions", "{\"id\": \"shared\", \"updateOpsCollection\": null}").status()).isEqualTo(201);
         AtomicInteger client = new AtomicInteger();
-        concurrently(16, () -> {
+        Concurrent.run(16, () -> {
             HttpApi api = replicas[client.getAndIncrement() % 2];
             for (int i = 0; i < 25; i++) {
-                HttpApi.Response r = api.post("/v1/sessions/shared/forward", CONSTANT);
+                HttpApi.Response r = api.post("/v1/sessions/shared/forward", Concurrent.CONSTANT);
                 assertThat(r.status()).as(r.text()).isEqualTo(200);
             }
             return null;
@@ -101,10 +74,10 @@ class RedisReplicasIntegrationTests {
         for (HttpApi api : replicas) {
             JsonNode s = api.get("/v1/sessions/shared").json();
             assertThat(s.get("counters").get("forwards").asLong()).isEqualTo(400);
-            float[] expected = afterUpdates(400);
+            float[] expected = Concurrent.afterUpdates(400);
             assertThat(s.get("variables").get("movingMean").get("data").get(0).floatValue()).isEqualTo(expected[0]);
             assertThat(s.get("variables").get("movingVariance").get("data").get(1).floatValue())
-                    .isEqualTo(expected[1]).isNotEqualTo(afterUpdates(399)[1]).isNotEqualTo(afterUpdates(401)[1]);
+                    .isEqualTo(expected[1]).isNotEqualTo(Concurrent.afterUpdates(399)[1]).isNotEqualTo(Concurrent.afterUpdates(401)[1]);
         }
     }
 
@@ -113,11 +86,11 @@ class RedisReplicasIntegrationTests {
         HttpApi[] replicas = {start(), start()};
         assertThat(replicas[1].post("/v1/sessions", "{\"id\": \"deferred\"}").status()).isEqualTo(201);
         AtomicInteger client = new AtomicInteger();
-        List<List<Long>> ids = concurrently(16, () -> {
+        List<List<Long>> ids = Concurrent.run(16, () -> {
             HttpApi api = replicas[client.getAndIncrement() % 2];
             List<Long> mine = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                JsonNode ops = api.post("/v1/sessions/deferred/forward", CONSTANT).json().get("updateOps");
+                JsonNode ops = api.post("/v1/sessions/deferred/forward", Concurrent.CONSTANT).json().get("updateOps");
                 mine.add(ops.get(0).get("id").asLong());
                 mine.add(ops.get(1).get("id").asLong());
             }
@@ -131,7 +104,7 @@ class RedisReplicasIntegrationTests {
         assertThat(all).hasSize(320).allMatch(id -> id >= 1 && id <= 320);
 
         AtomicInteger window = new AtomicInteger();
-        List<JsonNode> applies = concurrently(16, () -> {
+        List<JsonNode> applies = Concurrent.run(16, () -> {
             int w = window.getAndIncrement();
             HttpApi api = replicas[w % 2];
             StringBuilder body = new StringBuilder();
@@ -151,7 +124,7 @@ class RedisReplicasIntegrationTests {
         assertThat(applied).hasSize(320);
         JsonNode s = replicas[0].get("/v1/sessions/deferred").json();
         assertThat(s.get("counters").get("updateOpsApplied").asLong()).isEqualTo(320);
-        assertThat(s.get("variables").get("movingMean").get("data").get(0).floatValue()).isEqualTo(afterUpdates(160)[0]);
+        assertThat(s.get("variables").get("movingMean").get("data").get(0).floatValue()).isEqualTo(Concurrent.afterUpdates(160)[0]);
     }
 
     @Test
@@ -180,22 +153,22 @@ class RedisReplicasIntegrationTests {
         HttpApi a = start();
         HttpApi b = start();
         a.post("/v1/sessions", "{\"id\": \"cached\"}");
-        assertThat(a.post("/v1/sessions/cached/forward", CONSTANT).status()).isEqualTo(200);
+        assertThat(a.post("/v1/sessions/cached/forward", Concurrent.CONSTANT).status()).isEqualTo(200);
         // a constant batch normalizes to exactly beta
         b.put("/v1/sessions/cached/variables/beta", "[[5, 5]]", null);
-        JsonNode out = a.post("/v1/sessions/cached/forward", CONSTANT).json().get("outputs");
+        JsonNode out = a.post("/v1/sessions/cached/forward", Concurrent.CONSTANT).json().get("outputs");
         assertThat(out.get(0).get(0).asDouble()).isEqualTo(5.0);
 
         // re-created on b with another spec: a must not run the old one's plan on it
         b.delete("/v1/sessions/cached");
         b.post("/v1/sessions", "{\"id\": \"cached\", \"dtype\": \"float64\", \"initializers\": {\"beta\": 7}}");
-        HttpApi.Response first = a.post("/v1/sessions/cached/forward", CONSTANT);
+        HttpApi.Response first = a.post("/v1/sessions/cached/forward", Concurrent.CONSTANT);
         assertThat(first.status()).as(first.text()).isIn(200, 409);
         if (first.status() == 409) {
             assertThat(first.json().get("code").asString()).isEqualTo("concurrent_modification");
             assertThat(first.header("Retry-After")).isEqualTo("1");
         }
-        JsonNode again = a.post("/v1/sessions/cached/forward", CONSTANT).json();
+        JsonNode again = a.post("/v1/sessions/cached/forward", Concurrent.CONSTANT).json();
         assertThat(again.get("outputs").get(0).get(0).asDouble()).isEqualTo(7.0);
         JsonNode session = b.get("/v1/sessions/cached").json();
         assertThat(session.get("spec").get("dtype").asString()).isEqualTo("float64");

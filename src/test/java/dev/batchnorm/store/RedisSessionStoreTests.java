@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
-import org.springframework.data.redis.serializer.RedisSerializer;
 
 /** The store contract against a real Redis (Testcontainers, or a local redis-server on a free port). */
 class RedisSessionStoreTests extends SessionStoreContractTests {
@@ -30,14 +29,7 @@ class RedisSessionStoreTests extends SessionStoreContractTests {
     }
 
     static RedisTemplate<byte[], byte[]> template(LettuceConnectionFactory factory) {
-        RedisTemplate<byte[], byte[]> t = new RedisTemplate<>();
-        t.setConnectionFactory(factory);
-        t.setKeySerializer(RedisSerializer.byteArray());
-        t.setValueSerializer(RedisSerializer.byteArray());
-        t.setHashKeySerializer(RedisSerializer.byteArray());
-        t.setHashValueSerializer(RedisSerializer.byteArray());
-        t.afterPropertiesSet();
-        return t;
+        return RedisSessionStore.bytesTemplate(factory);
     }
 
     @AfterAll

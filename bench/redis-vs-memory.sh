@@ -6,21 +6,23 @@
 # Installs what it lacks (wrk, redis-server, redis-cli, curl; a JDK 25 if none is found), starts
 # its own redis-server on a free loopback port, and for each store (memory, then redis) starts the
 # service on a free loopback port, creates sessions with "updateOpsCollection": null, and runs two
-# workloads with wrk -t2 -c16 (each warmed up first):
+# workloads with wrk -t2 -c16:
 #   one-session   all 16 connections on the session "bench" (worst case for contention)
 #   per-conn      16 sessions, one per connection (see forward.lua for how wrk spreads them)
+# Each store is warmed up first with both workloads (WARMUP each: the JIT needs well over 10 s
+# before the Redis path stops getting faster), then each workload is measured for DURATION.
 # It prints requests/s, p50 and p99 per run, the Redis/memory ratio, and where the time goes
-# (server-side means from the service's own meters, CPU used by each process, Redis's own time
-# per command). A run with any socket error, non-2xx or unexpected body is reported INVALID and
+# (server-side means from the service's own meters, CPU used by each process including wrk and
+# anything else on the machine, Redis's own time per script call). A run with any socket error, non-2xx or unexpected body is reported INVALID and
 # the script exits 1. Every process it started is stopped on exit. Traffic goes to 127.0.0.1 only.
 #
-# Knobs (environment): WARMUP (10s), DURATION (20s), THREADS (2), CONNECTIONS (16),
+# Knobs (environment): WARMUP (20s per workload), DURATION (20s), THREADS (2), CONNECTIONS (16),
 # JAVA_OPTS (none), BENCH_LOG_DIR (a new temporary directory; raw wrk output and service logs).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-WARMUP="${WARMUP:-10s}"
+WARMUP="${WARMUP:-20s}"
 DURATION="${DURATION:-20s}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-16}"
@@ -116,6 +118,10 @@ metric_sum() { # file, metric name, extra filter (a substring of the labels); su
     index($0, name "{") == 1 && (filt == "" || index($0, filt) > 0) { s += $NF }
     END { printf "%.9f", s + 0 }' "$1"
 }
+children_cpu() { # sets CHILD_CPU: CPU seconds (user+sys) of this shell's waited-for children (wrk among them)
+  times >"$logdir/times.txt" # in this shell: a $(...) subshell would report its own children only
+  CHILD_CPU=$(awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%.3f", t }' "$logdir/times.txt")
+}
 scrape() { curl -fsS --max-time 10 "http://127.0.0.1:$svc_port/actuator/prometheus" >"$1"; }
 mean_ms() { # before-file, after-file, metric base (without _sum/_count), filter
   local s0 s1 c0 c1
@@ -193,25 +199,41 @@ run_wrk() { # out-file, duration, lua args...
 }
 
 results=()   # "store workload rps p50 p99 non2xx sockerr badbody"
-details=()   # "store workload http_ms find_ms commit_ms java_cores redis_cores other_cores idle_cores redis_us_per_eval"
+details=()   # "store workload http_ms find_ms commit_ms java_cores redis_cores wrk_cores foreign_cores idle_cores redis_us_per_eval"
 invalid=0
 wrk_completed=0
 
-measure() { # store, workload, lua args...
+check_line() { # store, workload, BENCH line: any error makes the whole benchmark invalid
+  local line="$3"
+  if [ "$(field "$line" non2xx)" != 0 ] || [ "$(field "$line" badbody)" != 0 ] || [ "$(field "$line" connect)" != 0 ] \
+     || [ "$(field "$line" read)" != 0 ] || [ "$(field "$line" write)" != 0 ] || [ "$(field "$line" timeout)" != 0 ] \
+     || [ "$(field "$line" status)" != 0 ]; then
+    invalid=1
+    log "INVALID: $1 / $2: $line"
+  fi
+}
+
+warm_up() { # store, workload, lua args...
   local store="$1" workload="$2"; shift 2
   log "$store / $workload: warm-up $WARMUP"
   run_wrk "$logdir/wrk-$store-$workload-warmup.txt" "$WARMUP" "$@"
   local wline
   wline=$(grep '^BENCH ' "$logdir/wrk-$store-$workload-warmup.txt")
   wrk_completed=$((wrk_completed + $(field "$wline" requests)))
+  check_line "$store" "$workload warm-up" "$wline"
+  log "$store / $workload warm-up: $(field "$wline" rps) req/s"
+}
 
+measure() { # store, workload, lua args...
+  local store="$1" workload="$2"; shift 2
   scrape "$logdir/prom-$store-$workload-before.txt"
   [ "$store" = redis ] && rcli config resetstat >/dev/null
   local j0 r0 m0 m1 j1 r1
-  j0=$(cpu_ticks "$svc_pid"); r0=$(cpu_ticks "$redis_pid"); m0=$(machine_ticks)
+  local w0 w1
+  children_cpu; w0=$CHILD_CPU; j0=$(cpu_ticks "$svc_pid"); r0=$(cpu_ticks "$redis_pid"); m0=$(machine_ticks)
   log "$store / $workload: measuring $DURATION"
   run_wrk "$logdir/wrk-$store-$workload.txt" "$DURATION" "$@"
-  j1=$(cpu_ticks "$svc_pid"); r1=$(cpu_ticks "$redis_pid"); m1=$(machine_ticks)
+  j1=$(cpu_ticks "$svc_pid"); r1=$(cpu_ticks "$redis_pid"); m1=$(machine_ticks); children_cpu; w1=$CHILD_CPU
   scrape "$logdir/prom-$store-$workload-after.txt"
   local redis_stats="-"
   if [ "$store" = redis ]; then
@@ -228,22 +250,19 @@ measure() { # store, workload, lua args...
   non2xx=$(field "$line" non2xx); badbody=$(field "$line" badbody)
   sockerr=$(( $(field "$line" connect) + $(field "$line" read) + $(field "$line" write) + $(field "$line" timeout) ))
   wrk_completed=$((wrk_completed + requests))
-  if [ "$non2xx" != 0 ] || [ "$badbody" != 0 ] || [ "$sockerr" != 0 ] || [ "$(field "$line" status)" != 0 ] \
-     || [ "$(field "$wline" non2xx)" != 0 ] || [ "$(field "$wline" badbody)" != 0 ]; then
-    invalid=1
-    log "INVALID: $store / $workload: $line"
-    grep '^BENCH-SAMPLE' "$logdir/wrk-$store-$workload.txt" >&2 || true
-  fi
+  check_line "$store" "$workload" "$line"
+  grep '^BENCH-SAMPLE' "$logdir/wrk-$store-$workload.txt" >&2 || true
   results+=("$store $workload $rps $p50 $p99 $non2xx $sockerr $badbody")
 
   # machine ticks over the run: busy and total (all cores)
   local busy=$(( ${m1% *} - ${m0% *} )) total=$(( ${m1#* } - ${m0#* } ))
   local cores
-  cores=$(awk -v j=$((j1 - j0)) -v r=$((r1 - r0)) -v busy="$busy" -v total="$total" -v n="$(nproc)" 'BEGIN {
+  cores=$(awk -v j=$((j1 - j0)) -v r=$((r1 - r0)) -v w="$(awk -v a="$w0" -v b="$w1" 'BEGIN { print b - a }')" \
+      -v hz="$(getconf CLK_TCK)" -v busy="$busy" -v total="$total" -v n="$(nproc)" 'BEGIN {
       wall = total / n;              # ticks of wall time
-      jc = j / wall; rc = r / wall; oc = (busy - j - r) / wall; ic = n - busy / wall
-      if (oc < 0) oc = 0
-      printf "%.2f %.2f %.2f %.2f", jc, rc, oc, ic }')
+      jc = j / wall; rc = r / wall; wc = w * hz / wall; fc = (busy - j - r - w * hz) / wall; ic = n - busy / wall
+      if (fc < 0) fc = 0
+      printf "%.2f %.2f %.2f %.2f %.2f", jc, rc, wc, fc, ic }')
   local http find commit
   http=$(mean_ms "$logdir/prom-$store-$workload-before.txt" "$logdir/prom-$store-$workload-after.txt" \
     http_server_requests_seconds 'uri="/v1/sessions/{id}/forward"')
@@ -270,6 +289,8 @@ for store in memory redis; do
     || die "probe forward answered $code: $(cat "$logdir/probe-$store.out")"
 
   wrk_completed=1 # the probe
+  warm_up "$store" one-session single bench
+  warm_up "$store" per-conn spread bench- "$per_thread"
   measure "$store" one-session single bench
   measure "$store" per-conn spread bench- "$per_thread"
 
@@ -293,7 +314,7 @@ for r in "${results[@]}"; do
   if [ "$1" = memory ]; then memory_rps[$2]=$3; fi
 done
 echo
-echo "batchnorm-service: in-place training forwards, 10x2 float32 batch, wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP), $(nproc) cores, $("$java" -version 2>&1 | head -1)"
+echo "batchnorm-service: in-place training forwards, 10x2 float32 batch, wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after a warm-up of $WARMUP per workload), $(nproc) cores, $("$java" -version 2>&1 | head -1)"
 echo
 printf '| %-6s | %-11s | %10s | %8s | %8s | %7s | %9s | %12s |\n' store workload 'req/s' 'p50 ms' 'p99 ms' 'non-2xx' 'sock errs' 'redis/memory'
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------- ------------- ------------ ---------- ---------- --------- ----------- --------------
@@ -308,15 +329,20 @@ done
 echo
 echo "Where the time goes (means over the measured run; cores = CPU seconds per wall second, of $(nproc)):"
 echo
-printf '| %-6s | %-11s | %12s | %11s | %13s | %9s | %10s | %10s | %9s | %15s |\n' store workload 'server ms/fwd' 'find ms' 'commit ms' 'java cores' 'redis cores' 'other cores' 'idle' 'redis us/script'
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------- ------------- -------------- ------------- --------------- ----------- ------------ ------------ ----------- -----------------
+printf '| %-6s | %-11s | %13s | %7s | %9s | %10s | %11s | %9s | %12s | %5s | %15s |\n' store workload 'server ms/fwd' 'find ms' 'commit ms' 'java cores' 'redis cores' 'wrk cores' 'other cores' 'idle' 'redis us/script'
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------- ------------- --------------- --------- ----------- ------------ ------------- ----------- -------------- ------- -----------------
+foreign_max=0
 for d in "${details[@]}"; do
   set -- $d
-  printf '| %-6s | %-11s | %12s | %11s | %13s | %9s | %10s | %10s | %9s | %15s |\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" "${10}"
+  printf '| %-6s | %-11s | %13s | %7s | %9s | %10s | %11s | %9s | %12s | %5s | %15s |\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" "${10}" "${11}"
+  foreign_max=$(awk -v a="$foreign_max" -v b="$9" 'BEGIN { print (b > a) ? b : a }')
 done
 echo
 echo "server ms/fwd: http_server_requests_seconds for the forward (inside the service); find/commit: batchnorm_store_operations_seconds;"
-echo "other cores: everything else on the machine, mostly wrk; redis us/script: Redis's own usec_per_call for EVALSHA/EVAL."
+echo "other cores: processes this script did not start (0 on a quiet machine); redis us/script: Redis's own usec_per_call for EVALSHA/EVAL."
+if awk -v f="$foreign_max" 'BEGIN { exit !(f > 0.10) }'; then
+  echo "WARNING: other processes used up to $foreign_max cores during a measurement: the machine was not quiet, the figures are pessimistic"
+fi
 echo "raw output: $logdir"
 if [ "$invalid" != 0 ]; then
   echo "RESULT: INVALID (errors, non-2xx responses or unexpected bodies; see above)"

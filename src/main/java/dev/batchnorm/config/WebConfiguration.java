@@ -11,4 +11,15 @@ import org.springframework.context.annotation.Configuration;
         info = @Info(title = "batchnorm-service", version = "v1",
                 description = "Sonnet v1 BatchNorm as a service: sessions, forwards in every mode, pending update ops."),
         servers = @Server(url = "/"))
-class WebConfiguration {}
+class WebConfiguration {
+
+    /** Tomcat's errors outside Spring (malformed request lines) as problem+json too. */
+    @org.springframework.context.annotation.Bean
+    org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory> problemErrorPages() {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof org.apache.catalina.core.StandardHost host) {
+                host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+            }
+        });
+    }
+}

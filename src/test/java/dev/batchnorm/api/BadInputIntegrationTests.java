@@ -155,6 +155,20 @@ class BadInputIntegrationTests {
     }
 
     @Test
+    void malformedRequestLines_ShouldGetProblemJsonNotHtml() throws Exception {
+        for (String path : new String[] {"/v1/sessions/a%zz", "/v1/sessions/a%00b", "/v1/sessions/[x"}) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(5000);
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(response).as(path).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/problem+json")
+                        .contains("\"code\":\"bad_request\"").doesNotContainIgnoringCase("<html");
+            }
+        }
+    }
+
+    @Test
     void manyBadFields_ShouldListTheFirstTwentyAndCountTheRest() {
         StringBuilder body = new StringBuilder("{\"id\": \"x2\"");
         for (int i = 0; i < 500; i++) {

@@ -110,8 +110,14 @@ free_port() {
 cpu_ticks() { # utime+stime of a process, in clock ticks
   awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
-machine_ticks() { # busy and total ticks of the whole machine
-  awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8 + $9; total = busy + $5 + $6; print busy, total }' /proc/stat
+machine_ticks() { # ticks of the whole machine: "processes (user+nice+system+steal) irq+softirq total"
+  awk '/^cpu / { p = $2 + $3 + $4 + $9; q = $7 + $8; print p, q, p + q + $5 + $6 }' /proc/stat
+}
+background_load() { # cores busy over 3 s right now (before this script's load starts)
+  local a b
+  a=$(machine_ticks); sleep 3; b=$(machine_ticks)
+  awk -v a="$a" -v b="$b" -v n="$(nproc)" 'BEGIN { split(a, x, " "); split(b, y, " ")
+    printf "%.2f", (y[1] + y[2] - x[1] - x[2]) / ((y[3] - x[3]) / n) }'
 }
 metric_sum() { # file, metric name, extra filter (a substring of the labels); sums every matching series
   awk -v name="$2" -v filt="$3" '
@@ -199,7 +205,7 @@ run_wrk() { # out-file, duration, lua args...
 }
 
 results=()   # "store workload rps p50 p99 non2xx sockerr badbody"
-details=()   # "store workload http_ms find_ms commit_ms java_cores redis_cores wrk_cores foreign_cores idle_cores redis_us_per_eval"
+details=()   # "store workload http_ms find_ms commit_ms java_cores redis_cores wrk_cores irq_cores foreign_cores idle_cores redis_us_per_eval"
 invalid=0
 wrk_completed=0
 
@@ -254,15 +260,16 @@ measure() { # store, workload, lua args...
   grep '^BENCH-SAMPLE' "$logdir/wrk-$store-$workload.txt" >&2 || true
   results+=("$store $workload $rps $p50 $p99 $non2xx $sockerr $badbody")
 
-  # machine ticks over the run: busy and total (all cores)
-  local busy=$(( ${m1% *} - ${m0% *} )) total=$(( ${m1#* } - ${m0#* } ))
+  # CPU over the run in cores (CPU seconds per wall second): java, redis, wrk, the kernel's
+  # interrupt work (loopback TCP is mostly softirq, charged to no process), everything else, idle
   local cores
-  cores=$(awk -v j=$((j1 - j0)) -v r=$((r1 - r0)) -v w="$(awk -v a="$w0" -v b="$w1" 'BEGIN { print b - a }')" \
-      -v hz="$(getconf CLK_TCK)" -v busy="$busy" -v total="$total" -v n="$(nproc)" 'BEGIN {
-      wall = total / n;              # ticks of wall time
-      jc = j / wall; rc = r / wall; wc = w * hz / wall; fc = (busy - j - r - w * hz) / wall; ic = n - busy / wall
-      if (fc < 0) fc = 0
-      printf "%.2f %.2f %.2f %.2f %.2f", jc, rc, wc, fc, ic }')
+  cores=$(awk -v j=$((j1 - j0)) -v r=$((r1 - r0)) -v w0="$w0" -v w1="$w1" -v m0="$m0" -v m1="$m1" \
+      -v hz="$(getconf CLK_TCK)" -v n="$(nproc)" 'BEGIN {
+      split(m0, a, " "); split(m1, b, " ")
+      procs = b[1] - a[1]; irq = b[2] - a[2]; wall = (b[3] - a[3]) / n   # ticks of wall time
+      w = (w1 - w0) * hz
+      fc = (procs - j - r - w) / wall; if (fc < 0) fc = 0
+      printf "%.2f %.2f %.2f %.2f %.2f %.2f", j / wall, r / wall, w / wall, irq / wall, fc, n - (procs + irq) / wall }')
   local http find commit
   http=$(mean_ms "$logdir/prom-$store-$workload-before.txt" "$logdir/prom-$store-$workload-after.txt" \
     http_server_requests_seconds 'uri="/v1/sessions/{id}/forward"')
@@ -277,7 +284,11 @@ measure() { # store, workload, lua args...
 per_thread=$(( (CONNECTIONS + THREADS - 1) / THREADS ))
 nsessions=$(( per_thread * THREADS ))
 
+background=""
 for store in memory redis; do
+  b=$(background_load)
+  log "background load before the $store runs: $b cores busy of $(nproc)"
+  background="$background${background:+, }$store $b"
   start_service "$store"
   create_session bench
   for ((s = 0; s < nsessions; s++)); do create_session "$(printf 'bench-%02d' "$s")"; done
@@ -327,19 +338,21 @@ for r in "${results[@]}"; do
   printf '| %-6s | %-11s | %10s | %8s | %8s | %7s | %9s | %12s |\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$ratio"
 done
 echo
-echo "Where the time goes (means over the measured run; cores = CPU seconds per wall second, of $(nproc)):"
+echo "Where the time goes (means over the measured run; java..idle in cores = CPU seconds per wall second, of $(nproc)):"
 echo
-printf '| %-6s | %-11s | %13s | %7s | %9s | %10s | %11s | %9s | %12s | %5s | %15s |\n' store workload 'server ms/fwd' 'find ms' 'commit ms' 'java cores' 'redis cores' 'wrk cores' 'other cores' 'idle' 'redis us/script'
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------- ------------- --------------- --------- ----------- ------------ ------------- ----------- -------------- ------- -----------------
+printf '| %-6s | %-11s | %13s | %7s | %9s | %4s | %5s | %4s | %7s | %5s | %4s | %15s |\n' store workload 'server ms/fwd' 'find ms' 'commit ms' java redis wrk softirq other idle 'redis us/script'
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------- ------------- --------------- --------- ----------- ------ ------- ------ --------- ------- ------ -----------------
 foreign_max=0
 for d in "${details[@]}"; do
   set -- $d
-  printf '| %-6s | %-11s | %13s | %7s | %9s | %10s | %11s | %9s | %12s | %5s | %15s |\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" "${10}" "${11}"
-  foreign_max=$(awk -v a="$foreign_max" -v b="$9" 'BEGIN { print (b > a) ? b : a }')
+  printf '| %-6s | %-11s | %13s | %7s | %9s | %4s | %5s | %4s | %7s | %5s | %4s | %15s |\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" "${10}" "${11}" "${12}"
+  foreign_max=$(awk -v a="$foreign_max" -v b="${10}" 'BEGIN { print (b > a) ? b : a }')
 done
 echo
 echo "server ms/fwd: http_server_requests_seconds for the forward (inside the service); find/commit: batchnorm_store_operations_seconds;"
-echo "other cores: processes this script did not start (0 on a quiet machine); redis us/script: Redis's own usec_per_call for EVALSHA/EVAL."
+echo "softirq: the kernel's interrupt work (loopback TCP), charged to no process; other: processes this script did not start"
+echo "(about 0 on a quiet machine; includes hypervisor steal); redis us/script: Redis's own usec_per_call for EVALSHA/EVAL."
+echo "background load before the runs (cores): $background"
 if awk -v f="$foreign_max" 'BEGIN { exit !(f > 0.10) }'; then
   echo "WARNING: other processes used up to $foreign_max cores during a measurement: the machine was not quiet, the figures are pessimistic"
 fi

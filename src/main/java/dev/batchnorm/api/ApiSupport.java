@@ -21,6 +21,8 @@ final class ApiSupport {
     final TensorJsonReader tensors;
     /** Reads variables and initializers: tensors of at most the statistics' size limit. */
     final TensorJsonReader statistics;
+    final int maxTensorElements;
+    final int maxStatisticsElements;
     private final int defaultPageSize;
     private final int maxPageSize;
 
@@ -30,6 +32,8 @@ final class ApiSupport {
         this.json = dev.batchnorm.api.json.TensorJson.factory(limits.maxNestingDepth());
         this.tensors = new TensorJsonReader(limits.maxTensorElements(), limits.maxNestingDepth());
         this.statistics = new TensorJsonReader(limits.maxStatisticsElements(), limits.maxNestingDepth());
+        this.maxTensorElements = limits.maxTensorElements();
+        this.maxStatisticsElements = limits.maxStatisticsElements();
         this.defaultPageSize = limits.defaultPageSize();
         this.maxPageSize = limits.maxPageSize();
     }

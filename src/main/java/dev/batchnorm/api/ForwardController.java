@@ -3,7 +3,11 @@ package dev.batchnorm.api;
 import dev.batchnorm.api.ForwardRequestReader.ForwardRequest;
 import dev.batchnorm.api.TensorBodies.FlatTensor;
 import dev.batchnorm.api.TensorBodies.TensorBody;
+import dev.batchnorm.api.json.ParsedTensor;
+import dev.batchnorm.api.json.TensorForm;
+import dev.batchnorm.api.npy.Npy;
 import dev.batchnorm.norm.DType;
+import dev.batchnorm.norm.Tensor;
 import dev.batchnorm.session.ForwardService;
 import dev.batchnorm.session.SessionService;
 import dev.batchnorm.session.SessionSnapshot;
@@ -14,9 +18,12 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code POST /v1/sessions/{id}/forward}: Sonnet's {@code bn(inputs, is_training, test_local_stats)}. */
@@ -50,16 +57,35 @@ class ForwardController {
         this.metrics = metrics;
     }
 
-    @PostMapping(path = "/v1/sessions/{id}/forward", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping(path = "/v1/sessions/{id}/forward", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"},
+            produces = {MediaType.APPLICATION_JSON_VALUE, Npy.MEDIA_TYPE})
     @Operation(summary = "Run the BatchNorm forward in one of Sonnet's modes",
             description = "isTraining (required) and testLocalStats (default true) choose the statistics; training forwards create two update ops, pending in the session's collection, or applied in place when the collection is null or applyUpdates is true.")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ApiDocs.ForwardRequest.class)))
-    ForwardResponse forward(@PathVariable String id, HttpServletRequest request) {
+    ResponseEntity<?> forward(@PathVariable String id, HttpServletRequest request) {
         long start = System.nanoTime();
-        ApiSupport.requireJson(request);
         SessionSnapshot session = sessions.getForForward(id);
+        ForwardRequest req = reader.read(api.bodies.open(request), session.spec().dtype());
+        return run(session, req, request, start);
+    }
+
+    @PostMapping(path = "/v1/sessions/{id}/forward", consumes = Npy.MEDIA_TYPE, produces = {MediaType.APPLICATION_JSON_VALUE, Npy.MEDIA_TYPE})
+    @Operation(summary = "The forward with a binary .npy batch (little-endian float32/float64, C order)",
+            description = "The mode flags are query parameters. With Accept: application/x-npy the outputs come back as .npy and the other fields as BatchNorm-* headers.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = Npy.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")))
+    ResponseEntity<?> forwardNpy(@PathVariable String id, @RequestParam String isTraining,
+            @RequestParam(required = false) String testLocalStats, @RequestParam(required = false) String applyUpdates,
+            HttpServletRequest request) {
+        long start = System.nanoTime();
+        ForwardService.Flags flags = new ForwardService.Flags(flag("isTraining", isTraining, false),
+                flag("testLocalStats", testLocalStats, true), flag("applyUpdates", applyUpdates, false));
+        SessionSnapshot session = sessions.getForForward(id);
+        Tensor inputs = Npy.read(api.bodies.open(request), session.spec().dtype(), 2, api.maxTensorElements);
+        return run(session, new ForwardRequest(new ParsedTensor(inputs, TensorForm.FLAT), flags), request, start);
+    }
+
+    private ResponseEntity<?> run(SessionSnapshot session, ForwardRequest req, HttpServletRequest request, long start) {
         DType dtype = session.spec().dtype();
-        ForwardRequest req = reader.read(api.bodies.open(request), dtype);
         ForwardService.Result r;
         try {
             r = forwards.forward(session, req.inputs().tensor(), req.flags());
@@ -71,11 +97,70 @@ class ForwardController {
                 : List.of(new OpRef(ids[0], Variable.MOVING_MEAN.wireName()), new OpRef(ids[1], Variable.MOVING_VARIANCE.wireName()));
         boolean batch = r.batchStats() != null;
         metrics.forward(req.flags(), r.receipt(), req.inputs().tensor().size(), System.nanoTime() - start);
-        return new ForwardResponse(
+        if (wantsNpy(request)) {
+            return npyAnswer(r, dtype, ops);
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(new ForwardResponse(
                 new TensorBody(r.outputs(), req.inputs().form()),
                 batch ? "batch" : "moving",
                 batch ? new FlatTensor(dtype, r.statsShape(), r.batchStats().mean()) : null,
                 batch ? new FlatTensor(dtype, r.statsShape(), r.batchStats().variance()) : null,
-                ops, r.receipt().updatesApplied(), r.receipt().version());
+                ops, r.receipt().updatesApplied(), r.receipt().version()));
+    }
+
+    /** The outputs as .npy; the rest of the answer in headers (statistics only while they fit in a header). */
+    private static ResponseEntity<?> npyAnswer(ForwardService.Result r, DType dtype, List<OpRef> ops) {
+        HttpHeaders h = new HttpHeaders();
+        h.set("BatchNorm-Normalized-With", r.batchStats() != null ? "batch" : "moving");
+        h.set("BatchNorm-Version", Long.toString(r.receipt().version()));
+        h.set("BatchNorm-Updates-Applied", Boolean.toString(r.receipt().updatesApplied()));
+        h.set("BatchNorm-Update-Ops", ops.stream().map(o -> o.id() + "=" + o.variable()).collect(java.util.stream.Collectors.joining(",")));
+        if (r.batchStats() != null) {
+            String mean = numbers(r.batchStats().mean(), dtype);
+            String variance = numbers(r.batchStats().variance(), dtype);
+            if (mean.length() + variance.length() <= MAX_STATS_HEADER) {
+                h.set("BatchNorm-Stats-Shape", java.util.Arrays.stream(r.statsShape()).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(",")));
+                h.set("BatchNorm-Batch-Mean", mean);
+                h.set("BatchNorm-Batch-Variance", variance);
+            }
+        }
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(r.outputs().size() * (dtype == DType.FLOAT32 ? 4 : 8) + 128);
+        Npy.write(body, r.outputs());
+        return ResponseEntity.ok().headers(h).contentType(MediaType.parseMediaType(Npy.MEDIA_TYPE)).body(body.toByteArray());
+    }
+
+    private static final int MAX_STATS_HEADER = 4096;
+
+    private static String numbers(double[] values, DType dtype) {
+        StringBuilder b = new StringBuilder();
+        for (double v : values) {
+            if (!b.isEmpty()) {
+                b.append(',');
+            }
+            b.append(dtype == DType.FLOAT32 ? Float.toString((float) v) : Double.toString(v));
+            if (b.length() > MAX_STATS_HEADER) {
+                break;
+            }
+        }
+        return b.toString();
+    }
+
+    static boolean wantsNpy(HttpServletRequest request) {
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        return accept != null && MediaType.parseMediaTypes(accept).stream()
+                .anyMatch(m -> m.getType().equals("application") && m.getSubtype().equals("x-npy") && m.getQualityValue() > 0);
+    }
+
+    /** A strict boolean query parameter: "true" or "false", nothing else. */
+    static boolean flag(String name, String value, boolean dflt) {
+        if (value == null) {
+            return dflt;
+        }
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ApiException(org.springframework.http.HttpStatus.BAD_REQUEST, "invalid_parameter", "Invalid parameter",
+                    name + " must be true or false.", List.of());
+        };
     }
 }

@@ -5,6 +5,7 @@ import dev.batchnorm.api.SessionViews.SessionView;
 import dev.batchnorm.api.SessionViews.VariableView;
 import dev.batchnorm.api.SessionViews.VariablesView;
 import dev.batchnorm.api.TensorBodies.FlatTensor;
+import dev.batchnorm.api.npy.Npy;
 import dev.batchnorm.session.AssignReceipt;
 import dev.batchnorm.session.SessionService;
 import dev.batchnorm.session.SessionSnapshot;
@@ -95,21 +96,53 @@ class SessionsController {
                 .body(new VariablesView(SessionViews.variables(s.spec().dtype(), s.variables()), s.version()));
     }
 
-    @PutMapping("/{id}/variables/{name}")
+    @PutMapping(path = "/{id}/variables/{name}", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
     @Operation(summary = "Assign one variable from a tensor body", description = "The body is a tensor (nested or flat), a flat list of the statistics' size, or a scalar to broadcast. With If-Match, a stale version is 412.")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TensorBodies.TensorBody.class)))
     ResponseEntity<VariableView> assign(@PathVariable String id, @PathVariable String name,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch, HttpServletRequest request) {
-        ApiSupport.requireJson(request);
+        Variable variable = variable(name);
+        SessionSnapshot s = sessionWith(id, variable);
+        return assign(s, variable, readValue(request, s, variable), ifMatch);
+    }
+
+    @PutMapping(path = "/{id}/variables/{name}", consumes = Npy.MEDIA_TYPE)
+    @Operation(summary = "Assign one variable from a .npy body (little-endian float32/float64, C order)")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = Npy.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")))
+    ResponseEntity<VariableView> assignNpy(@PathVariable String id, @PathVariable String name,
+            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch, HttpServletRequest request) {
+        Variable variable = variable(name);
+        SessionSnapshot s = sessionWith(id, variable);
+        StatValue value = SessionSpecReader.statValue(Npy.read(api.bodies.open(request), s.spec().dtype(), 0, api.maxStatisticsElements));
+        return assign(s, variable, checked(variable, value), ifMatch);
+    }
+
+    private static Variable variable(String name) {
         Variable variable = Variable.fromWireName(name);
         if (variable == null) {
             throw new VariableNotFoundException(name);
         }
+        return variable;
+    }
+
+    private SessionSnapshot sessionWith(String id, Variable variable) {
         SessionSnapshot s = sessions.get(id);
         if (!s.spec().variables().contains(variable)) {
-            throw new VariableNotFoundException(name);
+            throw new VariableNotFoundException(variable.wireName());
         }
-        StatValue value = readValue(request, s, variable);
+        return s;
+    }
+
+    private static StatValue checked(Variable variable, StatValue value) {
+        if (variable == Variable.MOVING_VARIANCE && SessionSpecReader.hasNegative(value)) {
+            throw ApiException.badField("invalid_value", "", "A variance cannot be negative.");
+        }
+        return value;
+    }
+
+    private ResponseEntity<VariableView> assign(SessionSnapshot s, Variable variable, StatValue value, String ifMatch) {
+        String id = s.id();
+        String name = variable.wireName();
         AssignReceipt r = sessions.assign(id, variable, value, s.uid(), ApiSupport.ifMatch(ifMatch, -1));
         return ResponseEntity.ok().eTag(ApiSupport.etag(r.version()))
                 .body(new VariableView(name, FlatTensor.of(s.spec().dtype(), r.value()), r.version()));
@@ -122,10 +155,7 @@ class SessionsController {
             }
             StatValue value = SessionSpecReader.statValue(api.statistics.read(p, s.spec().dtype(), "", 0).tensor());
             dev.batchnorm.api.json.TensorJsonReader.expectEnd(p);
-            if (variable == Variable.MOVING_VARIANCE && SessionSpecReader.hasNegative(value)) {
-                throw ApiException.badField("invalid_value", "", "A variance cannot be negative.");
-            }
-            return value;
+            return checked(variable, value);
         }
     }
 }

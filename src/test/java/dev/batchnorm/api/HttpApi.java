@@ -66,6 +66,36 @@ final class HttpApi {
         return send(b);
     }
 
+    /** A binary request; the answer's body is kept as bytes. */
+    BinaryResponse sendBytes(String method, String path, String contentType, String accept, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Content-Type", contentType).timeout(Duration.ofSeconds(60));
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        try {
+            HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new BinaryResponse(r.statusCode(), r.headers(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A response whose body is bytes. */
+    record BinaryResponse(int status, java.net.http.HttpHeaders headers, byte[] body) {
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
     private URI uri(String path) {
         return URI.create(base + path);
     }

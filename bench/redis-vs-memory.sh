@@ -13,11 +13,16 @@
 # before the Redis path stops getting faster), then each workload is measured for DURATION.
 # It prints requests/s, p50 and p99 per run, the Redis/memory ratio, and where the time goes
 # (server-side means from the service's own meters, CPU used by each process including wrk and
-# anything else on the machine, Redis's own time per script call). A run with any socket error, non-2xx or unexpected body is reported INVALID and
-# the script exits 1. Every process it started is stopped on exit. Traffic goes to 127.0.0.1 only.
+# anything else on the machine, Redis's own time per script call). A run with any socket error,
+# non-2xx or unexpected body is reported INVALID and the script exits 1. Every process it started
+# is stopped on exit. Traffic goes to 127.0.0.1 only; every step is bounded in time.
 #
 # Knobs (environment): WARMUP (20s per workload), DURATION (20s), THREADS (2), CONNECTIONS (16),
-# JAVA_OPTS (none), BENCH_LOG_DIR (a new temporary directory; raw wrk output and service logs).
+# JAVA_OPTS (none), QUIET_WAIT (600: seconds in all that the script may spend waiting, before each
+# store and each measurement, for other processes to use under 0.25 cores; then it goes on
+# regardless), RETRIES (2: a measurement during which processes this script did not start used
+# over 0.10 cores is repeated up to this many times; the last try is reported, with a warning if it
+# was still disturbed), BENCH_LOG_DIR (a new temporary directory: raw wrk output, metrics scrapes, service logs).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -27,6 +32,8 @@ DURATION="${DURATION:-20s}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-16}"
 JAVA_OPTS="${JAVA_OPTS:-}"
+QUIET_WAIT="${QUIET_WAIT:-600}"
+RETRIES="${RETRIES:-2}"
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 2; }
@@ -230,7 +237,30 @@ warm_up() { # store, workload, lua args...
   log "$store / $workload warm-up: $(field "$wline" rps) req/s"
 }
 
+quiet_deadline=$((SECONDS + QUIET_WAIT))
+wait_quiet() { # sets QUIET_LOAD: waits (within the script's QUIET_WAIT budget) for a quiet machine
+  while QUIET_LOAD=$(background_load); awk -v b="$QUIET_LOAD" 'BEGIN { exit !(b > 0.25) }' && [ "$SECONDS" -lt "$quiet_deadline" ]; do
+    log "background load $QUIET_LOAD cores: waiting for the machine to be quiet ($((quiet_deadline - SECONDS))s of waiting left)"
+    sleep 7
+  done
+}
+
 measure() { # store, workload, lua args...
+  local try
+  for ((try = 0; ; try++)); do
+    wait_quiet
+    measure_once "$@"
+    if awk -v f="$M_FOREIGN" 'BEGIN { exit !(f > 0.10) }' && [ "$try" -lt "$RETRIES" ]; then
+      log "$1 / $2: other processes used $M_FOREIGN cores during the measurement: repeating it"
+      continue
+    fi
+    break
+  done
+  results+=("$M_RESULT")
+  details+=("$M_DETAIL")
+}
+
+measure_once() { # store, workload, lua args; sets M_RESULT, M_DETAIL, M_FOREIGN
   local store="$1" workload="$2"; shift 2
   scrape "$logdir/prom-$store-$workload-before.txt"
   [ "$store" = redis ] && rcli config resetstat >/dev/null
@@ -258,7 +288,7 @@ measure() { # store, workload, lua args...
   wrk_completed=$((wrk_completed + requests))
   check_line "$store" "$workload" "$line"
   grep '^BENCH-SAMPLE' "$logdir/wrk-$store-$workload.txt" >&2 || true
-  results+=("$store $workload $rps $p50 $p99 $non2xx $sockerr $badbody")
+  M_RESULT="$store $workload $rps $p50 $p99 $non2xx $sockerr $badbody"
 
   # CPU over the run in cores (CPU seconds per wall second): java, redis, wrk, the kernel's
   # interrupt work (loopback TCP is mostly softirq, charged to no process), everything else, idle
@@ -277,7 +307,8 @@ measure() { # store, workload, lua args...
     batchnorm_store_operations_seconds 'operation="find"')
   commit=$(mean_ms "$logdir/prom-$store-$workload-before.txt" "$logdir/prom-$store-$workload-after.txt" \
     batchnorm_store_operations_seconds 'operation="commit_forward"')
-  details+=("$store $workload $http $find $commit $cores $redis_stats")
+  M_DETAIL="$store $workload $http $find $commit $cores $redis_stats"
+  M_FOREIGN=$(cut -d' ' -f5 <<<"$cores")
   log "$store / $workload: $rps req/s, p50 $p50 ms, p99 $p99 ms, non-2xx $non2xx, socket errors $sockerr"
 }
 
@@ -286,9 +317,10 @@ nsessions=$(( per_thread * THREADS ))
 
 background=""
 for store in memory redis; do
-  b=$(background_load)
-  log "background load before the $store runs: $b cores busy of $(nproc)"
-  background="$background${background:+, }$store $b"
+  # on a shared machine, wait (bounded) for other work to calm down before starting
+  wait_quiet
+  log "background load before the $store runs: $QUIET_LOAD cores busy of $(nproc)"
+  background="$background${background:+, }$store $QUIET_LOAD"
   start_service "$store"
   create_session bench
   for ((s = 0; s < nsessions; s++)); do create_session "$(printf 'bench-%02d' "$s")"; done

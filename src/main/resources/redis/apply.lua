@@ -23,7 +23,7 @@ elseif mode == 'ids' then
     local m = redis.call('ZRANGEBYSCORE', O, id, id)
     if #m > 0 then
       members[#members + 1] = m[1]
-    elseif redis.call('SISMEMBER', D, ARGV[i]) == 1 then
+    elseif redis.call('GETBIT', D, id) == 1 then
       discarded[#discarded + 1] = id
     else
       already[#already + 1] = id

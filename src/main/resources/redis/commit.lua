@@ -4,7 +4,7 @@
 -- 12 created (8-byte double), then field/value pairs of the variables fitted to the pattern (used when it is not fixed yet).
 -- Returns {1, version, first op id or 0, pending delta} or {negative code, detail}.
 local H, O = KEYS[1], KEYS[2]
-local f = redis.call('HMGET', H, 'uid', 'pver', 'sver', 'pat', 'dt', 'next', 'pel', 'ver', 'dec', 'ttlms')
+local f = redis.call('HMGET', H, 'uid', 'pver', 'sver', 'pat', 'dt', 'next', 'pel', 'ver', 'dec', 'ttlms', 'fwd', 'opc', 'opa')
 if not f[1] or f[1] ~= ARGV[1] then return {-1} end
 setdt(f[5])
 local sver = tonumber(f[3])
@@ -25,43 +25,49 @@ if mode == 'defer' then
   if count + 2 > tonumber(ARGV[10]) then return {-4, count} end
   if pel + 2 * n > tonumber(ARGV[11]) then return {-5, pel} end
 end
-local fitted = {}
-for i = 13, #ARGV, 2 do fitted[ARGV[i]] = ARGV[i + 1] end
-local newMM, newMV
+-- every field this forward changes, written with one HSET at the end
+local out = {'fwd', tonumber(f[11]) + 1, 'upd', ARGV[9]}
+local function set(field, value) out[#out + 1] = field; out[#out + 1] = value end
+if fix then
+  set('pat', ARGV[5])
+  for i = 13, #ARGV, 2 do set(ARGV[i], ARGV[i + 1]) end
+end
 if mode == 'apply' then
-  local cur = fix and {fitted['v:movingMean'], fitted['v:movingVariance']} or redis.call('HMGET', H, 'v:movingMean', 'v:movingVariance')
+  local cur
+  if fix then
+    local fitted = {}
+    for i = 13, #ARGV, 2 do fitted[ARGV[i]] = ARGV[i + 1] end
+    cur = {fitted['v:movingMean'], fitted['v:movingVariance']}
+  else
+    cur = redis.call('HMGET', H, 'v:movingMean', 'v:movingVariance')
+  end
   local mm, mv = decode(cur[1]), decode(cur[2])
   local k = rnd(1.0 - f64(f[9]))
   ema(mm, decode64(ARGV[7]), k)
   ema(mv, decode64(ARGV[8]), k)
   if not finite(mm) or not finite(mv) then return {-6} end
-  newMM, newMV = encode(mm), encode(mv)
+  set('v:movingMean', encode(mm))
+  set('v:movingVariance', encode(mv))
+  set('opc', tonumber(f[12]) + 2)
+  set('opa', tonumber(f[13]) + 2)
 end
--- every check passed: install
-local ver = tonumber(f[8])
-if fix then
-  redis.call('HSET', H, 'pat', ARGV[5], unpack(ARGV, 13))
-end
-if newMM then redis.call('HSET', H, 'v:movingMean', newMM, 'v:movingVariance', newMV) end
-redis.call('HINCRBY', H, 'fwd', 1)
 local first, delta = 0, 0
-if mode == 'apply' then
-  redis.call('HINCRBY', H, 'opc', 2)
-  redis.call('HINCRBY', H, 'opa', 2)
-elseif mode == 'defer' then
+if mode == 'defer' then
   first = tonumber(f[6])
-  redis.call('ZADD', O, first, op_member(first, 0, f[9], ARGV[12], encode(decode64(ARGV[7]))))
-  redis.call('ZADD', O, first + 1, op_member(first + 1, 1, f[9], ARGV[12], encode(decode64(ARGV[8]))))
-  redis.call('HSET', H, 'next', first + 2)
-  redis.call('HINCRBY', H, 'opc', 2)
-  redis.call('HINCRBY', H, 'pel', 2 * n)
+  redis.call('ZADD', O, first, op_member(first, 0, f[9], ARGV[12], encode(decode64(ARGV[7]))),
+    first + 1, op_member(first + 1, 1, f[9], ARGV[12], encode(decode64(ARGV[8]))))
+  set('next', first + 2)
+  set('opc', tonumber(f[12]) + 2)
+  set('pel', pel + 2 * n)
   delta = 2
 end
+local ver = tonumber(f[8])
 if fix or mode ~= 'none' then
   ver = ver + 1
-  redis.call('HSET', H, 'ver', ver)
-  if mode == 'apply' then redis.call('HSET', H, 'sver', ver) end
+  set('ver', ver)
+  if mode == 'apply' then set('sver', ver) end
 end
-redis.call('HSET', H, 'upd', ARGV[9])
+-- every check passed: install
+redis.call('HSET', H, unpack(out))
 touch(tonumber(f[10]) or 0)
 return {1, ver, first, delta}

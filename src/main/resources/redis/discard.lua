@@ -31,7 +31,7 @@ if #members > 0 then
     discarded[#discarded + 1] = id
     released = released + (#m - 33) / W
     redis.call('ZREM', O, m)
-    redis.call('SADD', D, id)
+    redis.call('SETBIT', D, id, 1)
   end
   redis.call('HINCRBY', H, 'opd', #discarded)
   redis.call('HINCRBY', H, 'pel', -released)

@@ -1,6 +1,9 @@
--- KEYS: hash, ops, discarded. ARGV: none. Returns {fields, pending count} and refreshes the idle expiry.
+-- KEYS: hash, ops, discarded. ARGV: 1 "1" to count as use (refresh the idle expiry), "0" to only look.
+-- Returns {fields, pending count}.
 local h = redis.call('HGETALL', KEYS[1])
 if #h == 0 then return {} end
-local ttl = redis.call('HGET', KEYS[1], 'ttlms')
-touch(tonumber(ttl) or 0)
+if ARGV[1] == '1' then
+  local ttl = redis.call('HGET', KEYS[1], 'ttlms')
+  touch(tonumber(ttl) or 0)
+end
 return {h, redis.call('ZCARD', KEYS[2])}

@@ -120,8 +120,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> limit(LimitExceededException e, HttpServletRequest request) {
-        String code = e.limit() == LimitExceededException.Limit.SESSIONS ? "session_limit_reached" : "pending_ops_limit_reached";
-        ResponseEntity<ProblemDetail> r = problem(HttpStatus.CONFLICT, code, "Limit reached", e.getMessage(), List.of(), request);
+        String code = switch (e.limit()) {
+            case SESSIONS -> "session_limit_reached";
+            case PENDING_OPS -> "pending_ops_limit_reached";
+            case STATISTICS -> "too_many_statistics";
+        };
+        HttpStatus status = e.limit() == LimitExceededException.Limit.STATISTICS ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.CONFLICT;
+        ResponseEntity<ProblemDetail> r = problem(status, code, "Limit reached", e.getMessage(), List.of(), request);
         r.getBody().setProperty("limit", e.max());
         return r;
     }

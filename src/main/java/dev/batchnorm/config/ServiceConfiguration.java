@@ -26,9 +26,10 @@ class ServiceConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceConfiguration.class);
 
+    /** Milliseconds: what every store can keep, so a timestamp reads back as it was answered. */
     @Bean
     Clock clock() {
-        return Clock.systemUTC();
+        return Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
     }
 
     @Bean
@@ -68,7 +69,8 @@ class ServiceConfiguration {
 
     @Bean
     Limits limits(BatchNormProperties props) {
-        return new Limits(props.limits().maxSessions(), props.limits().maxPendingOpsPerSession(), props.limits().maxPendingElementsPerSession());
+        return new Limits(props.limits().maxSessions(), props.limits().maxPendingOpsPerSession(),
+                props.limits().maxPendingElementsPerSession(), props.limits().maxStatisticsElements());
     }
 
     @Bean

@@ -60,9 +60,26 @@ public final class ForwardService {
         Moments batch = flags.usesBatchStats() ? BatchNormKernel.moments(input, plan) : null;
         UpdateMode mode = !flags.isTraining() ? UpdateMode.NONE
                 : spec.updatesInPlace() || flags.applyUpdates() ? UpdateMode.APPLY : UpdateMode.DEFER;
+        if (plan.statsSize() > limits.maxStatisticsElements()) {
+            throw new LimitExceededException(LimitExceededException.Limit.STATISTICS, limits.maxStatisticsElements(),
+                    "This input has " + plan.statsSize() + " statistics per moment; the service allows " + limits.maxStatisticsElements() + ".");
+        }
         SessionSnapshot snap = read;
+        boolean refreshed = false;
         for (int attempt = 1; ; attempt++) {
-            Tensor outputs = normalize(snap, input, plan, pattern, batch);
+            Tensor outputs;
+            try {
+                outputs = normalize(snap, input, plan, pattern, batch);
+            } catch (ShapeMismatchException e) {
+                // the snapshot may be a cached one of a session since re-created: look once more before refusing
+                SessionSnapshot fresh = refreshed ? null : store.find(spec.id()).orElseThrow(() -> new SessionNotFoundException(spec.id()));
+                if (fresh == null || fresh.uid().equals(snap.uid()) && fresh.version() == snap.version()) {
+                    throw e;
+                }
+                refreshed = true;
+                snap = requireSameSpec(fresh, spec);
+                continue;
+            }
             // the commit checks what the outputs were computed from: beta and gamma always, the
             // moving statistics only when they normalized the input
             ForwardCommit commit = new ForwardCommit(snap.uid(), snap.paramsVersion(), batch == null ? snap.statsVersion() : -1,

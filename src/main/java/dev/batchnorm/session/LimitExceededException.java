@@ -6,7 +6,9 @@ public final class LimitExceededException extends RuntimeException {
     /** Which limit. */
     public enum Limit {
         SESSIONS,
-        PENDING_OPS
+        PENDING_OPS,
+        /** Statistics per moment of one input (its non-reduced size). */
+        STATISTICS
     }
 
     private final Limit limit;

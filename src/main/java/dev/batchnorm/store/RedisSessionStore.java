@@ -88,6 +88,9 @@ public final class RedisSessionStore implements SessionStore {
     /** Snapshots forwards compute from; the commit script rejects a stale one, which is then re-read. */
     private final Map<String, SessionSnapshot> forwardCache = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int FORWARD_CACHE_SIZE = 10_000;
+    /** At most this many variable values (doubles) held by cached snapshots. */
+    private static final long FORWARD_CACHE_VALUES = 4L << 20;
+    private final java.util.concurrent.atomic.AtomicLong cachedValues = new java.util.concurrent.atomic.AtomicLong();
 
     /** The template this store needs: raw bytes for keys, values and hash entries. */
     public static RedisTemplate<byte[], byte[]> bytesTemplate(org.springframework.data.redis.connection.RedisConnectionFactory factory) {
@@ -111,14 +114,6 @@ public final class RedisSessionStore implements SessionStore {
     public Optional<SessionSnapshot> createIfAbsent(SessionState session, long maxSessions) {
         return call(() -> {
             String id = session.id();
-            if (sessionCount() >= maxSessions) {
-                sweepDangling();
-                if (sessionCount() >= maxSessions) {
-                    throw new LimitExceededException(LimitExceededException.Limit.SESSIONS, maxSessions,
-                            "The service holds its maximum of " + maxSessions + " sessions; delete some first.");
-                }
-            }
-            index(session.spec().updateOpsCollection(), id);
             SessionSnapshot s = session.snapshot();
             long ttlMs = s.spec().ttlSeconds() == null ? 0 : s.spec().ttlSeconds() * 1000;
             List<byte[]> args = new ArrayList<>();
@@ -127,22 +122,41 @@ public final class RedisSessionStore implements SessionStore {
                 args.add(utf8(k));
                 args.add(v);
             });
-            Long created = redis.execute(create, keys(id), args.toArray());
-            if (created == 0) {
-                Optional<SessionSnapshot> existing = find(id);
+            for (int attempt = 0; attempt < 8; attempt++) {
+                Optional<SessionSnapshot> existing = peek(id);
                 if (existing.isPresent()) {
-                    return existing;
+                    return existing; // a retried create answers the session, even at the limit
                 }
+                // approximate across replicas: two creates at the limit may both pass
+                if (sessionCount() >= maxSessions) {
+                    throw new LimitExceededException(LimitExceededException.Limit.SESSIONS, maxSessions,
+                            "The service holds its maximum of " + maxSessions + " sessions; delete some first.");
+                }
+                redis.opsForZSet().add(sessionsKey(), utf8(id), 0);
+                Long created = redis.execute(create, keys(id), args.toArray());
+                if (created == 1) {
+                    index(s.spec().updateOpsCollection(), id); // again: a concurrent cleanup may have run between
+                    return Optional.<SessionSnapshot>empty();
+                }
+                // the id existed: loop to read it (it may have been deleted meanwhile, then create again)
             }
-            index(session.spec().updateOpsCollection(), id); // again: a concurrent cleanup may have run between
-            return Optional.<SessionSnapshot>empty();
+            throw new dev.batchnorm.session.ContentionException("The id kept being created and deleted concurrently; retry.");
         });
     }
 
     @Override
     public Optional<SessionSnapshot> find(String id) {
-        return call(() -> {
-            List<Object> r = exec(find, id);
+        return call(() -> read(id, true));
+    }
+
+    /** A snapshot without refreshing the idle expiry or filling the forward cache (listing, creates). */
+    private Optional<SessionSnapshot> peek(String id) {
+        return read(id, false);
+    }
+
+    private Optional<SessionSnapshot> read(String id, boolean use) {
+        {
+            List<Object> r = exec(find, id, utf8(use ? "1" : "0"));
             if (r.isEmpty()) {
                 forwardCache.remove(id);
                 return Optional.empty();
@@ -153,12 +167,25 @@ public final class RedisSessionStore implements SessionStore {
                 fields.put(str((byte[]) flat.get(i)), (byte[]) flat.get(i + 1));
             }
             SessionSnapshot s = RedisSessionCodec.snapshot(fields, (Long) r.get(1), clock.instant());
-            if (forwardCache.size() >= FORWARD_CACHE_SIZE) {
-                forwardCache.clear();
+            if (use) {
+                cacheForForwards(s);
             }
-            forwardCache.put(id, s);
             return Optional.of(s);
-        });
+        }
+    }
+
+    /** Caches a snapshot for forwards, within a budget of variable values (not just of entries). */
+    private void cacheForForwards(SessionSnapshot s) {
+        long weight = s.variables().values().stream().mapToLong(StatValue::size).sum();
+        if (weight > FORWARD_CACHE_VALUES / 16) {
+            forwardCache.remove(s.id());
+            return;
+        }
+        if (forwardCache.size() >= FORWARD_CACHE_SIZE || cachedValues.addAndGet(weight) > FORWARD_CACHE_VALUES) {
+            forwardCache.clear();
+            cachedValues.set(weight);
+        }
+        forwardCache.put(s.id(), s);
     }
 
     @Override
@@ -196,7 +223,7 @@ public final class RedisSessionStore implements SessionStore {
                     break;
                 }
                 for (String id : ids) {
-                    find(id).ifPresentOrElse(out::add, () -> cleanDangling(sessionsKey(), id));
+                    peek(id).ifPresentOrElse(out::add, () -> cleanDangling(sessionsKey(), id));
                     cursor = id;
                 }
             }
@@ -412,23 +439,47 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public boolean isAvailable() {
         try {
-            return "PONG".equalsIgnoreCase(redis.execute(c -> c.ping(), true));
+            // a write, not a PING: a Redis that is read-only, loading or out of memory is not ready
+            redis.opsForValue().set(utf8(prefix + ":health"), utf8("ok"), java.time.Duration.ofSeconds(5));
+            return true;
         } catch (RuntimeException e) {
             return false;
         }
     }
 
-    /** Removes index entries whose sessions expired; returns how many. Called periodically. */
+    /**
+     * Removes index entries of sessions that expired, from the session index and every collection
+     * index, and recounts the pending ops of the live ones into the gauge; returns how many entries
+     * went. Called periodically.
+     */
     public int sweepDangling() {
+        return call(() -> {
+            long[] pendingTotal = {0};
+            int removed = sweepIndex(sessionsKey(), id -> {
+                Long n = redis.opsForZSet().zCard(opsKey(id));
+                pendingTotal[0] += n == null ? 0 : n;
+            });
+            java.util.Set<byte[]> collections = redis.opsForSet().members(utf8(prefix + ":collections"));
+            for (byte[] c : collections == null ? java.util.Set.<byte[]>of() : collections) {
+                removed += sweepIndex(collectionKey(str(c)), id -> {});
+            }
+            gaugeWriter.execute(() -> redis.opsForValue().set(utf8(prefix + ":pending"), utf8(Long.toString(pendingTotal[0]))));
+            return removed;
+        });
+    }
+
+    private int sweepIndex(byte[] indexKey, java.util.function.Consumer<String> live) {
         int removed = 0;
         String cursor = null;
         while (true) {
-            List<String> ids = range(sessionsKey(), cursor, 500);
+            List<String> ids = range(indexKey, cursor, 500);
             if (ids.isEmpty()) {
                 return removed;
             }
             for (String id : ids) {
-                if (!Boolean.TRUE.equals(redis.hasKey(key(id))) && cleanDangling(sessionsKey(), id)) {
+                if (Boolean.TRUE.equals(redis.hasKey(key(id)))) {
+                    live.accept(id);
+                } else if (cleanDangling(indexKey, id)) {
                     removed++;
                 }
                 cursor = id;
@@ -449,12 +500,25 @@ public final class RedisSessionStore implements SessionStore {
         } catch (DataAccessResourceFailureException | QueryTimeoutException e) {
             throw new StoreUnavailableException(e);
         } catch (org.springframework.data.redis.RedisSystemException e) {
-            if (e.getCause() instanceof io.lettuce.core.RedisCommandTimeoutException
-                    || e.getCause() instanceof io.lettuce.core.RedisConnectionException) {
+            if (unavailable(e.getCause())) {
                 throw new StoreUnavailableException(e);
             }
             throw e;
         }
+    }
+
+    /** Redis answers that mean "not now" rather than "wrong": timeouts, loading, busy, read-only, out of memory, cluster down. */
+    private static boolean unavailable(Throwable cause) {
+        if (cause instanceof io.lettuce.core.RedisBusyException || cause instanceof io.lettuce.core.RedisLoadingException
+                || cause instanceof io.lettuce.core.RedisReadOnlyException) {
+            return true;
+        }
+        if (cause instanceof io.lettuce.core.RedisException && !(cause instanceof io.lettuce.core.RedisCommandExecutionException)) {
+            return true; // the connection, not the command: timeouts, refused, closed, "not connected"
+        }
+        String m = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+        return m.startsWith("OOM") || m.startsWith("MASTERDOWN") || m.startsWith("CLUSTERDOWN") || m.startsWith("TRYAGAIN")
+                || m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("READONLY");
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -488,9 +552,17 @@ public final class RedisSessionStore implements SessionStore {
         }
         args.add(utf8(Long.toString(clock.instant().toEpochMilli())));
         if (selector instanceof OpSelector.Ids i) {
+            // ids are counted from 1 and Lua numbers are doubles: an id past 2^53 never existed
+            long[] impossible = java.util.Arrays.stream(i.ids()).filter(id -> id >= (1L << 53)).toArray();
+            if (impossible.length > 0) {
+                throw new UpdateOpsException(UpdateOpsException.Reason.NOT_FOUND, impossible);
+            }
             for (long id : i.ids()) {
                 args.add(utf8(Long.toString(id)));
             }
+        }
+        if (selector instanceof OpSelector.Through t && t.id() >= (1L << 53)) {
+            throw new UpdateOpsException(UpdateOpsException.Reason.NOT_FOUND, new long[] {t.id()});
         }
         return args.toArray();
     }
@@ -528,14 +600,16 @@ public final class RedisSessionStore implements SessionStore {
     private void index(String collection, String id) {
         redis.opsForZSet().add(sessionsKey(), utf8(id), 0);
         if (collection != null) {
+            redis.opsForSet().add(utf8(prefix + ":collections"), utf8(collection));
             redis.opsForZSet().add(collectionKey(collection), utf8(id), 0);
         }
     }
 
+    /** Removes a deleted session from the indexes, unless a new one took its id meanwhile. */
     private void unindex(String collection, String id) {
-        redis.opsForZSet().remove(sessionsKey(), (Object) utf8(id));
+        cleanDangling(sessionsKey(), id);
         if (collection != null && !collection.isEmpty()) {
-            redis.opsForZSet().remove(collectionKey(collection), (Object) utf8(id));
+            cleanDangling(collectionKey(collection), id);
         }
     }
 

@@ -42,6 +42,8 @@ class BadInputIntegrationTests {
         assertThat(api.post("/v1/sessions", "{\"id\": \"victim\"}").status()).isEqualTo(201);
         // one training forward: the input shape is fixed and two ops are pending
         assertThat(api.post(F, "{\"inputs\": " + OK_INPUTS + ", \"isTraining\": true}").status()).isEqualTo(200);
+        api.delete("/v1/sessions/wide");
+        api.post("/v1/sessions", "{\"id\": \"wide\"}");
     }
 
     static Stream<Arguments> badRequests() {
@@ -68,6 +70,7 @@ class BadInputIntegrationTests {
                 bad("other channel count", "POST", F, "{\"inputs\": [[1, 2, 3]], \"isTraining\": true}", 422, "shape_mismatch", null),
                 bad("other rank", "POST", F, "{\"inputs\": [[[1, 2]]], \"isTraining\": true}", 422, "shape_mismatch", null),
                 bad("too many elements", "POST", F, big, 413, "too_many_elements", null),
+                bad("too many statistics", "POST", "/v1/sessions/wide/forward", "{\"inputs\": [[" + "1,".repeat(101) + "1]], \"isTraining\": true}", 413, "too_many_statistics", null),
                 bad("nesting too deep", "POST", F, "{\"inputs\": [[[[[[[[[[1]]]]]]]]]], \"isTraining\": true}", 413, "nesting_too_deep", null),
                 bad("body too large", "POST", F, huge, 413, "request_too_large", null),
                 // forward: the request object

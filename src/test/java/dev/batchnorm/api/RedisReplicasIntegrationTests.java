@@ -174,4 +174,17 @@ class RedisReplicasIntegrationTests {
         assertThat(session.get("spec").get("dtype").asString()).isEqualTo("float64");
         assertThat(session.get("counters").get("forwards").asLong()).isEqualTo(first.status() == 200 ? 2 : 1);
     }
+
+    @Test
+    void cachedSnapshot_OfASessionReCreatedWithAnotherShape_ShouldNotRefuseTheNewShape() {
+        HttpApi a = start();
+        HttpApi b = start();
+        a.post("/v1/sessions", "{\"id\": \"reshaped\"}");
+        assertThat(a.post("/v1/sessions/reshaped/forward", "{\"inputs\": [[1, 2], [3, 4]], \"isTraining\": true}").status()).isEqualTo(200);
+        b.delete("/v1/sessions/reshaped");
+        b.post("/v1/sessions", "{\"id\": \"reshaped\"}");
+        HttpApi.Response r = a.post("/v1/sessions/reshaped/forward", "{\"inputs\": [[1, 2, 3], [4, 5, 6]], \"isTraining\": true}");
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(b.get("/v1/sessions/reshaped").json().get("inputShape").toString()).isEqualTo("[null,3]");
+    }
 }

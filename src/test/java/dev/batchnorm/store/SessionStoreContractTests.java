@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class SessionStoreContractTests {
 
-    static final Limits LIMITS = new Limits(1000, 100_000, 1_000_000);
+    static final Limits LIMITS = new Limits(1000, 100_000, 1_000_000, 1_000_000);
     /** The E1 batch's statistics: mean [2, 2], biased variance [2/3, 8], as float32. */
     static final double[] E1_MEAN = {2, 2};
     static final double[] E1_VAR = {(float) (2.0 / 3.0), 8};
@@ -204,12 +204,12 @@ abstract class SessionStoreContractTests {
     void commitForward_PastPendingLimit_ShouldBeRefusedAndChangeNothing() {
         SessionSnapshot s = create("a", "update_ops");
         ForwardCommit c = new ForwardCommit(s.uid(), s.paramsVersion(), -1, PATTERN, INPUT, UpdateMode.DEFER, E1_MEAN, E1_VAR, clock.instant());
-        Limits four = new Limits(1000, 4, 1000);
+        Limits four = new Limits(1000, 4, 1000, 1000);
         store.commitForward("a", c, four);
         store.commitForward("a", c, four);
         assertThatThrownBy(() -> store.commitForward("a", c, four)).isInstanceOf(LimitExceededException.class);
         // the element budget: each op holds 2 values here, so 8 values allow 4 ops
-        assertThatThrownBy(() -> store.commitForward("a", c, new Limits(1000, 100, 9))).isInstanceOf(LimitExceededException.class);
+        assertThatThrownBy(() -> store.commitForward("a", c, new Limits(1000, 100, 9, 1000))).isInstanceOf(LimitExceededException.class);
         assertThat(store.find("a").orElseThrow().counters().updateOpsPending()).isEqualTo(4);
         assertThat(store.find("a").orElseThrow().counters().forwards()).isEqualTo(2);
     }
@@ -426,5 +426,21 @@ abstract class SessionStoreContractTests {
         store.assign("a", Variable.MOVING_MEAN, new StatValue(new int[] {2}, new double[] {1, 2}), null, null);
         assertThatThrownBy(() -> store.assign("a", Variable.BETA, new StatValue(new int[] {3}, new double[3]), null, null))
                 .isInstanceOf(ShapeMismatchException.class);
+    }
+
+    @Test
+    void createIfAbsent_RetryAtTheLimit_ShouldAnswerTheExistingSession() {
+        create("a", "c");
+        assertThat(store.createIfAbsent(SessionState.create(spec("a", "c"), clock.instant()), 1)).isPresent();
+    }
+
+    @Test
+    void apply_IdsBeyondAnyCounter_ShouldBeNotFoundWithTheExactIds() {
+        SessionSnapshot s = create("a", "update_ops");
+        forward(s, UpdateMode.DEFER);
+        long big = (1L << 53) + 1;
+        assertThatThrownBy(() -> store.apply("a", new OpSelector.Ids(new long[] {1, big, Long.MAX_VALUE})))
+                .isInstanceOfSatisfying(UpdateOpsException.class, e -> assertThat(e.ids()).containsExactly(big, Long.MAX_VALUE));
+        assertThat(store.pendingOps("a", 0, 10).total()).isEqualTo(2);
     }
 }

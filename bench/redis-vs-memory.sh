@@ -22,7 +22,8 @@
 # store and each measurement, for other processes to use under 0.25 cores; then it goes on
 # regardless), RETRIES (2: a measurement during which processes this script did not start used
 # over 0.10 cores is repeated up to this many times; the last try is reported, with a warning if it
-# was still disturbed), BENCH_LOG_DIR (a new temporary directory: raw wrk output, metrics scrapes, service logs).
+# was still disturbed), BENCH_LOG_DIR (a new temporary directory: raw wrk output, metrics
+# scrapes, service logs).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -58,15 +58,26 @@ class ForwardController {
     }
 
     @PostMapping(path = "/v1/sessions/{id}/forward", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"},
-            produces = {MediaType.APPLICATION_JSON_VALUE, Npy.MEDIA_TYPE})
+            produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Run the BatchNorm forward in one of Sonnet's modes",
             description = "isTraining (required) and testLocalStats (default true) choose the statistics; training forwards create two update ops, pending in the session's collection, or applied in place when the collection is null or applyUpdates is true.")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ApiDocs.ForwardRequest.class)))
-    ResponseEntity<?> forward(@PathVariable String id, HttpServletRequest request) {
+    ForwardResponse forward(@PathVariable String id, HttpServletRequest request) {
         long start = System.nanoTime();
         SessionSnapshot session = sessions.getForForward(id);
         ForwardRequest req = reader.read(api.bodies.open(request), session.spec().dtype());
-        return run(session, req, request, start);
+        Run r = run(session, req, start);
+        return json(r, req.inputs().form());
+    }
+
+    /** The same forward, answered as .npy (chosen by Accept: application/x-npy). */
+    @PostMapping(path = "/v1/sessions/{id}/forward", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"}, produces = Npy.MEDIA_TYPE)
+    @Operation(summary = "The forward with a JSON batch, answered as .npy", description = "The outputs are the body; the other fields are BatchNorm-* headers.")
+    ResponseEntity<byte[]> forwardToNpy(@PathVariable String id, HttpServletRequest request) {
+        long start = System.nanoTime();
+        SessionSnapshot session = sessions.getForForward(id);
+        ForwardRequest req = reader.read(api.bodies.open(request), session.spec().dtype());
+        return npyAnswer(run(session, req, start));
     }
 
     @PostMapping(path = "/v1/sessions/{id}/forward", consumes = Npy.MEDIA_TYPE, produces = {MediaType.APPLICATION_JSON_VALUE, Npy.MEDIA_TYPE})
@@ -81,10 +92,14 @@ class ForwardController {
                 flag("testLocalStats", testLocalStats, true), flag("applyUpdates", applyUpdates, false));
         SessionSnapshot session = sessions.getForForward(id);
         Tensor inputs = Npy.read(api.bodies.open(request), session.spec().dtype(), 2, api.maxTensorElements);
-        return run(session, new ForwardRequest(new ParsedTensor(inputs, TensorForm.FLAT), flags), request, start);
+        Run r = run(session, new ForwardRequest(new ParsedTensor(inputs, TensorForm.FLAT), flags), start);
+        return wantsNpy(request) ? npyAnswer(r) : ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json(r, TensorForm.FLAT));
     }
 
-    private ResponseEntity<?> run(SessionSnapshot session, ForwardRequest req, HttpServletRequest request, long start) {
+    /** A forward's result with what the answer needs. */
+    private record Run(ForwardService.Result result, DType dtype, List<OpRef> ops) {}
+
+    private Run run(SessionSnapshot session, ForwardRequest req, long start) {
         DType dtype = session.spec().dtype();
         ForwardService.Result r;
         try {
@@ -95,21 +110,26 @@ class ForwardController {
         long[] ids = r.receipt().opIds();
         List<OpRef> ops = ids.length == 0 ? List.of()
                 : List.of(new OpRef(ids[0], Variable.MOVING_MEAN.wireName()), new OpRef(ids[1], Variable.MOVING_VARIANCE.wireName()));
-        boolean batch = r.batchStats() != null;
         metrics.forward(req.flags(), r.receipt(), req.inputs().tensor().size(), System.nanoTime() - start);
-        if (wantsNpy(request)) {
-            return npyAnswer(r, dtype, ops);
-        }
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(new ForwardResponse(
-                new TensorBody(r.outputs(), req.inputs().form()),
+        return new Run(r, dtype, ops);
+    }
+
+    private static ForwardResponse json(Run run, TensorForm form) {
+        ForwardService.Result r = run.result();
+        boolean batch = r.batchStats() != null;
+        return new ForwardResponse(
+                new TensorBody(r.outputs(), form),
                 batch ? "batch" : "moving",
-                batch ? new FlatTensor(dtype, r.statsShape(), r.batchStats().mean()) : null,
-                batch ? new FlatTensor(dtype, r.statsShape(), r.batchStats().variance()) : null,
-                ops, r.receipt().updatesApplied(), r.receipt().version()));
+                batch ? new FlatTensor(run.dtype(), r.statsShape(), r.batchStats().mean()) : null,
+                batch ? new FlatTensor(run.dtype(), r.statsShape(), r.batchStats().variance()) : null,
+                run.ops(), r.receipt().updatesApplied(), r.receipt().version());
     }
 
     /** The outputs as .npy; the rest of the answer in headers (statistics only while they fit in a header). */
-    private static ResponseEntity<?> npyAnswer(ForwardService.Result r, DType dtype, List<OpRef> ops) {
+    private static ResponseEntity<byte[]> npyAnswer(Run run) {
+        ForwardService.Result r = run.result();
+        DType dtype = run.dtype();
+        List<OpRef> ops = run.ops();
         HttpHeaders h = new HttpHeaders();
         h.set("BatchNorm-Normalized-With", r.batchStats() != null ? "batch" : "moving");
         h.set("BatchNorm-Version", Long.toString(r.receipt().version()));

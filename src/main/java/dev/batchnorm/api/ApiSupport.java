@@ -68,8 +68,11 @@ final class ApiSupport {
         }
     }
 
-    /** The version in an {@code If-Match} header, or {@code null} for none or {@code *}. */
-    static Long ifMatch(String header, long impossible) {
+    /**
+     * The version in an {@code If-Match} header: {@code null} for none or {@code *}, and -1 (a
+     * version no session has) for a weak or malformed tag, which never matches a strong comparison.
+     */
+    static Long ifMatch(String header) {
         if (header == null || header.isBlank() || header.trim().equals("*")) {
             return null;
         }
@@ -78,10 +81,10 @@ final class ApiSupport {
             try {
                 return Long.parseLong(h.substring(1, h.length() - 1));
             } catch (NumberFormatException e) {
-                return impossible;
+                return -1L;
             }
         }
-        return impossible; // weak or malformed tags never match a strong comparison
+        return -1L;
     }
 
     static String etag(long version) {

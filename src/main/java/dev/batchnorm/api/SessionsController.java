@@ -143,7 +143,7 @@ class SessionsController {
     private ResponseEntity<VariableView> assign(SessionSnapshot s, Variable variable, StatValue value, String ifMatch) {
         String id = s.id();
         String name = variable.wireName();
-        AssignReceipt r = sessions.assign(id, variable, value, s.uid(), ApiSupport.ifMatch(ifMatch, -1));
+        AssignReceipt r = sessions.assign(id, variable, value, s.uid(), ApiSupport.ifMatch(ifMatch));
         return ResponseEntity.ok().eTag(ApiSupport.etag(r.version()))
                 .body(new VariableView(name, FlatTensor.of(s.spec().dtype(), r.value()), r.version()));
     }

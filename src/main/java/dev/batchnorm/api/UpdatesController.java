@@ -10,8 +10,6 @@ import dev.batchnorm.session.DiscardReceipt;
 import dev.batchnorm.session.OpSelector;
 import dev.batchnorm.session.PendingOp;
 import dev.batchnorm.session.PendingPage;
-import dev.batchnorm.session.SessionService;
-import dev.batchnorm.session.SessionSnapshot;
 import dev.batchnorm.session.SessionSpec;
 import dev.batchnorm.session.UpdatesService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -66,13 +64,11 @@ class UpdatesController {
 
     record CollectionApplyView(String collection, List<SessionApplyView> sessions, long appliedCount) {}
 
-    private final SessionService sessions;
     private final UpdatesService updates;
     private final ApiSupport api;
     private final ServiceMetrics metrics;
 
-    UpdatesController(SessionService sessions, UpdatesService updates, ApiSupport api, ServiceMetrics metrics) {
-        this.sessions = sessions;
+    UpdatesController(UpdatesService updates, ApiSupport api, ServiceMetrics metrics) {
         this.updates = updates;
         this.api = api;
         this.metrics = metrics;

@@ -116,31 +116,16 @@ public final class ForwardService {
     private static Tensor normalize(SessionSnapshot snap, Tensor input, ReductionPlan plan, int[] pattern, Moments batch) {
         int[] snapPattern = snap.pattern();
         if (snapPattern != null && !java.util.Arrays.equals(snapPattern, pattern)) {
-            throw new ShapeMismatchException("This session's input shape is " + ShapeRules.describe(snapPattern)
-                    + " (null: any size on a reduced axis); an input of shape " + ShapeRules.describe(input.shape()) + " does not fit.");
+            throw ShapeRules.mismatch(snapPattern, input.shape());
         }
-        Map<Variable, StatValue> vars = snap.variables();
+        // before the shape is fixed, every variable must fit this input's statistics (and is laid out for it)
+        Map<Variable, StatValue> vars = snapPattern == null
+                ? SessionState.fitAll(snap.variables(), pattern, input.shape()) : snap.variables();
         SessionSpec spec = snap.spec();
-        double[] mean = batch != null ? batch.mean() : fit(vars, Variable.MOVING_MEAN, plan, input);
-        double[] variance = batch != null ? batch.variance() : fit(vars, Variable.MOVING_VARIANCE, plan, input);
-        double[] beta = spec.offset() ? fit(vars, Variable.BETA, plan, input) : null;
-        double[] gamma = spec.scale() ? fit(vars, Variable.GAMMA, plan, input) : null;
-        if (batch != null) {
-            // a first forward that uses batch statistics must still find every variable fitting its shape
-            fit(vars, Variable.MOVING_MEAN, plan, input);
-            fit(vars, Variable.MOVING_VARIANCE, plan, input);
-        }
+        double[] mean = batch != null ? batch.mean() : vars.get(Variable.MOVING_MEAN).data();
+        double[] variance = batch != null ? batch.variance() : vars.get(Variable.MOVING_VARIANCE).data();
+        double[] beta = spec.offset() ? vars.get(Variable.BETA).data() : null;
+        double[] gamma = spec.scale() ? vars.get(Variable.GAMMA).data() : null;
         return BatchNormKernel.normalize(input, plan, mean, variance, beta, gamma, spec.eps());
-    }
-
-    private static double[] fit(Map<Variable, StatValue> vars, Variable v, ReductionPlan plan, Tensor input) {
-        StatValue value = vars.get(v);
-        StatValue fitted = value.fitTo(plan.statsShape(), plan.statsSize());
-        if (fitted == null) {
-            throw new ShapeMismatchException(v.wireName() + " has shape " + ShapeRules.describe(value.shape())
-                    + ", which does not fit the statistics' shape " + ShapeRules.describe(plan.statsShape())
-                    + " of an input of shape " + ShapeRules.describe(input.shape()) + ".");
-        }
-        return fitted.data();
     }
 }

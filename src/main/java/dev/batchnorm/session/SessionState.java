@@ -163,7 +163,7 @@ public final class SessionState {
         }
         EnumMap<Variable, StatValue> fitted = pattern == null ? fitAll(variables, c.pattern(), c.inputShape()) : null;
         if (pattern != null && !Arrays.equals(pattern, c.pattern())) {
-            throw new ShapeMismatchException(shapeMessage(c.inputShape()));
+            throw ShapeRules.mismatch(pattern, c.inputShape());
         }
         if (c.mode() == UpdateMode.DEFER) {
             long elements = 2L * c.batchMean().length;
@@ -411,10 +411,6 @@ public final class SessionState {
         return out;
     }
 
-    private String shapeMessage(int[] inputShape) {
-        return "This session's input shape is " + ShapeRules.describe(pattern) + " (null: any size on a reduced axis); an input of shape "
-                + ShapeRules.describe(inputShape) + " does not fit.";
-    }
 
     private static int sizeOf(int[] shape) {
         int n = 1;

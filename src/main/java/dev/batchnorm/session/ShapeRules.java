@@ -62,6 +62,12 @@ public final class ShapeRules {
         return s;
     }
 
+    /** The refusal of an input whose shape does not fit a session's fixed pattern. */
+    public static ShapeMismatchException mismatch(int[] pattern, int[] inputShape) {
+        return new ShapeMismatchException("This session's input shape is " + describe(pattern)
+                + " (null: any size on a reduced axis); an input of shape " + describe(inputShape) + " does not fit.");
+    }
+
     /** The pattern in the contract's form: {@code [null, 2]} for {@code [-1, 2]}. */
     public static String describe(int[] shapeOrPattern) {
         StringJoiner j = new StringJoiner(", ", "[", "]");

@@ -155,23 +155,21 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private Optional<SessionSnapshot> read(String id, boolean use) {
-        {
-            List<Object> r = exec(find, id, utf8(use ? "1" : "0"));
-            if (r.isEmpty()) {
-                forwardCache.remove(id);
-                return Optional.empty();
-            }
-            List<?> flat = (List<?>) r.get(0);
-            Map<String, byte[]> fields = new HashMap<>();
-            for (int i = 0; i < flat.size(); i += 2) {
-                fields.put(str((byte[]) flat.get(i)), (byte[]) flat.get(i + 1));
-            }
-            SessionSnapshot s = RedisSessionCodec.snapshot(fields, (Long) r.get(1), clock.instant());
-            if (use) {
-                cacheForForwards(s);
-            }
-            return Optional.of(s);
+        List<Object> r = exec(find, id, utf8(use ? "1" : "0"));
+        if (r.isEmpty()) {
+            forwardCache.remove(id);
+            return Optional.empty();
         }
+        List<?> flat = (List<?>) r.get(0);
+        Map<String, byte[]> fields = new HashMap<>();
+        for (int i = 0; i < flat.size(); i += 2) {
+            fields.put(str((byte[]) flat.get(i)), (byte[]) flat.get(i + 1));
+        }
+        SessionSnapshot s = RedisSessionCodec.snapshot(fields, (Long) r.get(1), clock.instant());
+        if (use) {
+            cacheForForwards(s);
+        }
+        return Optional.of(s);
     }
 
     /** Caches a snapshot for forwards, within a budget of variable values (not just of entries). */
@@ -255,9 +253,7 @@ public final class RedisSessionStore implements SessionStore {
                     throw new SessionNotFoundException(id);
                 }
                 case -2 -> throw new StaleSnapshotException();
-                case -3 -> throw new ShapeMismatchException("This session's input shape is "
-                        + ShapeRules.describe(RedisSessionCodec.ints(str((byte[]) r.get(1))))
-                        + " (null: any size on a reduced axis); an input of shape " + ShapeRules.describe(c.inputShape()) + " does not fit.");
+                case -3 -> throw ShapeRules.mismatch(RedisSessionCodec.ints(str((byte[]) r.get(1))), c.inputShape());
                 case -4 -> throw new LimitExceededException(LimitExceededException.Limit.PENDING_OPS, limits.maxPendingOpsPerSession(),
                         "The session has " + r.get(1) + " pending update ops and allows " + limits.maxPendingOpsPerSession()
                                 + "; apply or discard them before more training forwards.");

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import tools.jackson.core.ErrorReportConfiguration;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -29,7 +30,11 @@ final class ApiSupport {
     ApiSupport(BatchNormProperties props) {
         BatchNormProperties.Limits limits = props.limits();
         this.bodies = new RequestBodies(limits.maxRequestSize().toBytes());
-        this.json = dev.batchnorm.api.json.TensorJson.factory(limits.maxNestingDepth());
+        // Jackson quotes the offending token of malformed JSON in its messages, and a problem must
+        // not echo what a body holds (a key pasted in the wrong place): quote nothing
+        this.json = dev.batchnorm.api.json.TensorJson.factory(limits.maxNestingDepth()).rebuild()
+                .errorReportConfiguration(ErrorReportConfiguration.builder().maxErrorTokenLength(0).maxRawContentLength(0).build())
+                .build();
         this.tensors = new TensorJsonReader(limits.maxTensorElements(), limits.maxNestingDepth());
         this.statistics = new TensorJsonReader(limits.maxStatisticsElements(), limits.maxNestingDepth());
         this.maxTensorElements = limits.maxTensorElements();

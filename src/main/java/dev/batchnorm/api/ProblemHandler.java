@@ -36,6 +36,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.exc.StreamReadException;
 
 /**
  * Turns every failure into RFC 9457 {@code application/problem+json} with a stable {@code code}.
@@ -122,6 +124,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> limit(LimitExceededException e, HttpServletRequest request) {
         String code = switch (e.limit()) {
             case SESSIONS -> "session_limit_reached";
+            case TENANT_SESSIONS -> "session_quota_reached";
             case PENDING_OPS -> "pending_ops_limit_reached";
             case STATISTICS -> "too_many_statistics";
         };
@@ -138,6 +141,29 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "The session store cannot be reached right now; the request may not have been applied. Retry it (creates, applies and discards are safe to retry).",
                 List.of(), request);
         return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders()).header(HttpHeaders.RETRY_AFTER, "1").body(r.getBody());
+    }
+
+    /**
+     * A read error met outside the readers' own translation: Jackson reads a string's text lazily,
+     * so a body that ends inside a string fails on the read of its value. Still malformed JSON.
+     */
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> unreadable(StreamReadException e, HttpServletRequest request) {
+        JsonParser p = e.processor();
+        if (p == null) {
+            return problem(HttpStatus.BAD_REQUEST, "malformed_json", "Malformed JSON", "The request body is not valid JSON.", List.of(), request);
+        }
+        String pointer;
+        try {
+            pointer = p.streamReadContext().pathAsPointer().toString();
+        } catch (RuntimeException ignored) {
+            pointer = "";
+        }
+        return switch (dev.batchnorm.api.json.TensorJson.readError(e, p, pointer)) {
+            case TensorLimitException limit -> tensorLimit(limit, request);
+            case TensorFormatException format -> tensorFormat(format, request);
+            default -> problem(HttpStatus.BAD_REQUEST, "malformed_json", "Malformed JSON", "The request body is not valid JSON.", List.of(), request);
+        };
     }
 
     @ExceptionHandler
@@ -166,6 +192,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             };
             if (ex instanceof HttpMessageNotReadableException) {
                 pd.setDetail("The request body could not be read as JSON.");
+            }
+            if (ex instanceof TypeMismatchException mismatch) {
+                // Spring's own sentence shows the value's Java type, e.g. for a parameter given twice
+                pd.setDetail("The parameter '" + mismatch.getPropertyName() + "' has a value that is not valid here.");
             }
             pd.setType(URI.create(TYPE_BASE + code.replace('_', '-')));
             pd.setProperty("code", code);

@@ -1,5 +1,6 @@
 package dev.batchnorm.api;
 
+import dev.batchnorm.api.json.ArrayRecycler;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -8,8 +9,18 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 
-/** Opens request bodies for streaming reads, enforcing the configured byte limit. */
+/** Opens request bodies for streaming reads, or reads them whole, enforcing the configured byte limit. */
 final class RequestBodies {
+
+    /** A whole body: {@code bytes[0, length)}, in a recycled buffer that {@link #close()} gives back. */
+    record Body(byte[] bytes, int length) implements AutoCloseable {
+        @Override
+        public void close() {
+            ArrayRecycler.BYTES.give(bytes);
+        }
+    }
+
+    private static final int FIRST_CHUNK = 64 << 10;
 
     private final long maxBytes;
 
@@ -30,6 +41,41 @@ final class RequestBodies {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The whole body, read with the same limit as {@link #open}, into a recycled buffer. The buffer
+     * grows with the bytes that actually arrive (a declared Content-Length is only a hint), so a
+     * client cannot make the service reserve memory it does not send.
+     */
+    Body read(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        InputStream in = open(request);
+        // one byte more than declared, so that the end of the body is seen without growing
+        byte[] buf = ArrayRecycler.BYTES.take((int) Math.min(declared >= 0 ? declared + 1 : FIRST_CHUNK, FIRST_CHUNK));
+        int n = 0;
+        try {
+            for (int r; (r = in.read(buf, n, buf.length - n)) >= 0; ) {
+                n += r;
+                if (n == buf.length) {
+                    buf = grow(buf, n, (int) Math.min(maxBytes + 1, 2L * n));
+                }
+            }
+        } catch (IOException e) {
+            ArrayRecycler.BYTES.give(buf);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            ArrayRecycler.BYTES.give(buf);
+            throw e;
+        }
+        return new Body(buf, n);
+    }
+
+    private static byte[] grow(byte[] buf, int length, int capacity) {
+        byte[] bigger = ArrayRecycler.BYTES.take(capacity);
+        System.arraycopy(buf, 0, bigger, 0, length);
+        ArrayRecycler.BYTES.give(buf);
+        return bigger;
     }
 
     private ApiException tooLarge() {

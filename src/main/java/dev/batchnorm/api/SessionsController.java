@@ -14,8 +14,13 @@ import dev.batchnorm.session.StatValue;
 import dev.batchnorm.session.Variable;
 import dev.batchnorm.session.VariableNotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
@@ -37,6 +42,8 @@ import tools.jackson.core.ObjectReadContext;
 /** Sessions: create, read, list, delete; variables: read and assign. */
 @RestController
 @RequestMapping(path = "/v1/sessions", produces = MediaType.APPLICATION_JSON_VALUE)
+@ApiDocs.ServerErrors
+@ApiDocs.StoreErrors
 class SessionsController {
 
     private final SessionService sessions;
@@ -50,8 +57,37 @@ class SessionsController {
     }
 
     @PostMapping
-    @Operation(summary = "Create a session (one BatchNorm instance)", description = "201 when created; 200 when a session with this id and the identical spec exists (a retried create); 409 when the id exists with another spec.")
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ApiDocs.CreateSessionRequest.class)))
+    @Tag(name = "Sessions")
+    @Operation(operationId = "createSession", summary = "Create a session (one BatchNorm instance)",
+            description = "Sonnet's snt.BatchNorm(...). 201 when created; 200 when a session with this id and the identical effective spec "
+                    + "exists (a retried create is safe); 409 session_exists when the id exists with another spec. "
+                    + "updateOpsCollection: absent keeps the update ops pending in \"update_ops\"; null (or \"\") updates the moving averages in place.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = ApiDocs.JSON,
+            schema = @Schema(implementation = ApiDocs.CreateSessionRequest.class), examples = {
+                    @ExampleObject(name = "basic", summary = "Sonnet's defaults: training forwards leave their update ops pending in \"update_ops\"",
+                            value = "{\"id\": \"demo\"}"),
+                    @ExampleObject(name = "colabInitializers", summary = "The colab's initializers (moving mean 10, moving variances 1 and 4)",
+                            value = "{\"id\": \"demo-init\", \"initializers\": {\"movingMean\": [[10, 10]], \"movingVariance\": [[1, 4]]}}"),
+                    @ExampleObject(name = "everyField", summary = "Every field, with its default value except id",
+                            value = "{\"id\": \"demo-full\", \"axis\": null, \"offset\": true, \"scale\": false, \"decayRate\": 0.999, \"eps\": 0.001, "
+                                    + "\"updateOpsCollection\": \"update_ops\", \"initializers\": {\"movingMean\": 0, \"movingVariance\": 1, \"beta\": 0}, "
+                                    + "\"dtype\": \"float32\", \"ttlSeconds\": null}"),
+                    @ExampleObject(name = "inPlace", summary = "update_ops_collection=None: every training forward updates the moving averages in place",
+                            value = "{\"id\": \"demo-in-place\", \"updateOpsCollection\": null}"),
+                    @ExampleObject(name = "inPlaceEmptyString", summary = "The same from a client that cannot send null: \"\" means null",
+                            value = "{\"id\": \"demo-in-place-2\", \"updateOpsCollection\": \"\"}")}))
+    @ApiResponse(responseCode = "201", description = "Created.",
+            headers = {@Header(name = "Location", description = "/v1/sessions/{id}", schema = @Schema(type = "string", format = "uri-reference")),
+                    @Header(name = "ETag", description = "The session's version, quoted: \"<version>\".", schema = @Schema(type = "string"))},
+            content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = SessionView.class)))
+    @ApiResponse(responseCode = "200", description = "A session with this id and the identical effective spec exists: a retried create.",
+            headers = @Header(name = "ETag", description = "The session's version, quoted.", schema = @Schema(type = "string")),
+            content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = SessionView.class)))
+    @ApiDocs.BadRequest("invalid_session_spec (with errors: a pointer for each invalid field), invalid_body, malformed_json, trailing_content; "
+            + "an initializer's tensor codes (ragged_tensor, non_numeric_value, non_finite_value, shape_data_mismatch, ...).")
+    @ApiDocs.Conflict("session_exists: the id names a session with another spec; session_limit_reached (with limit).")
+    @ApiDocs.TooLarge("request_too_large, too_many_statistics, nesting_too_deep.")
+    @ApiDocs.UnsupportedMediaType("unsupported_media_type: the body is not JSON.")
     ResponseEntity<SessionView> create(HttpServletRequest request) {
         ApiSupport.requireJson(request);
         SessionSpec spec = specs.read(api.bodies.open(request));
@@ -64,8 +100,14 @@ class SessionsController {
     }
 
     @GetMapping
-    @Operation(summary = "List sessions in id order, without their variables")
-    SessionPage list(@RequestParam(required = false) Integer pageSize, @RequestParam(required = false) String pageToken) {
+    @Tag(name = "Sessions")
+    @Operation(operationId = "listSessions", summary = "List sessions in id order, without their variables")
+    @ApiResponse(responseCode = "200", description = "A page of sessions.")
+    @ApiDocs.BadRequest("invalid_parameter (pageSize out of range), invalid_page_token.")
+    SessionPage list(
+            @Parameter(description = "Sessions per page: from 1 to batchnorm.limits.max-page-size (1000 by default); 100 by default.",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1")) @RequestParam(required = false) Integer pageSize,
+            @Parameter(description = "The nextPageToken of the page before.") @RequestParam(required = false) String pageToken) {
         int size = api.pageSize(pageSize);
         String after = PageTokens.decode(pageToken);
         List<SessionSnapshot> page = sessions.list(after, size + 1);
@@ -75,31 +117,64 @@ class SessionsController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Get a session: effective spec, input shape, variables, counters, version (also the ETag)")
-    ResponseEntity<SessionView> get(@PathVariable String id) {
+    @Tag(name = "Sessions")
+    @Operation(operationId = "getSession", summary = "Get a session: effective spec, input shape, variables, counters, version (also the ETag)")
+    @ApiResponse(responseCode = "200", description = "The session.",
+            headers = @Header(name = "ETag", description = "The session's version, quoted: \"<version>\".", schema = @Schema(type = "string")))
+    @ApiDocs.NotFound
+    ResponseEntity<SessionView> get(@Parameter(description = "The session id.", example = "demo") @PathVariable String id) {
         SessionSnapshot s = sessions.get(id);
         return ResponseEntity.ok().eTag(ApiSupport.etag(s.version())).body(SessionView.of(s, true));
     }
 
-    @DeleteMapping("/{id}")
-    @Operation(summary = "Delete a session and its pending update ops")
-    ResponseEntity<Void> delete(@PathVariable String id) {
+    // a 204 has no body, so a client may accept only the error type (generated SDKs send Accept: application/problem+json)
+    @DeleteMapping(path = "/{id}", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
+    @Tag(name = "Sessions")
+    @Operation(operationId = "deleteSession", summary = "Delete a session and its pending update ops")
+    @ApiResponse(responseCode = "204", description = "Deleted.")
+    @ApiDocs.NotFound
+    ResponseEntity<Void> delete(@Parameter(description = "The session id.", example = "demo") @PathVariable String id) {
         sessions.delete(id);
         return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/{id}/variables")
-    @Operation(summary = "Get the variables (flat form) and the version they belong to")
-    ResponseEntity<VariablesView> variables(@PathVariable String id) {
+    @Tag(name = "Variables")
+    @Operation(operationId = "getVariables", summary = "Get the variables (flat form) and the version they belong to")
+    @ApiResponse(responseCode = "200", description = "The variables.",
+            headers = @Header(name = "ETag", description = "The session's version, quoted: \"<version>\".", schema = @Schema(type = "string")))
+    @ApiDocs.NotFound
+    ResponseEntity<VariablesView> variables(@Parameter(description = "The session id.", example = "demo") @PathVariable String id) {
         SessionSnapshot s = sessions.get(id);
         return ResponseEntity.ok().eTag(ApiSupport.etag(s.version()))
                 .body(new VariablesView(SessionViews.variables(s.spec().dtype(), s.variables()), s.version()));
     }
 
     @PutMapping(path = "/{id}/variables/{name}", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
-    @Operation(summary = "Assign one variable from a tensor body", description = "The body is a tensor (nested or flat), a flat list of the statistics' size, or a scalar to broadcast. With If-Match, a stale version is 412.")
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TensorBodies.TensorBody.class)))
-    ResponseEntity<VariableView> assign(@PathVariable String id, @PathVariable String name,
+    @Tag(name = "Variables")
+    @Operation(operationId = "assignVariable", summary = "Assign one variable",
+            description = "The body is a tensor of the statistics' shape (nested or flat), a flat list of the non-reduced size, or a scalar to "
+                    + "broadcast; as JSON, or as a NumPy .npy document (application/x-npy). With If-Match, a stale version is 412 and nothing changes.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+            @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = ApiDocs.Initializer.class), examples = {
+                    @ExampleObject(name = "flat", summary = "The flat form", value = "{\"shape\": [1, 2], \"data\": [10, 10]}"),
+                    @ExampleObject(name = "nested", summary = "A tensor of the statistics' shape", value = "[[10, 10]]"),
+                    @ExampleObject(name = "scalar", summary = "A scalar, broadcast", value = "0")}),
+            @Content(mediaType = ApiDocs.NPY, schema = @Schema(type = "string", format = "binary",
+                    description = "A NumPy .npy document (little-endian float32/float64, C order)."))})
+    @ApiResponse(responseCode = "200", description = "Assigned.",
+            headers = @Header(name = "ETag", description = "The session's new version, quoted.", schema = @Schema(type = "string")))
+    @ApiDocs.BadRequest("invalid_value (a negative variance), the tensor codes (ragged_tensor, non_numeric_value, non_finite_value, ...), "
+            + "malformed_json, trailing_content; .npy bodies: npy_invalid, npy_truncated, npy_fortran_order, npy_big_endian, npy_unsupported_dtype.")
+    @ApiDocs.NotFound("session_not_found; variable_not_found: the name is not one of the session's variables.")
+    @ApiDocs.PreconditionFailed("version_mismatch (with currentVersion): If-Match names another version; nothing changed.")
+    @ApiDocs.TooLarge("request_too_large, too_many_statistics, nesting_too_deep.")
+    @ApiDocs.UnsupportedMediaType("unsupported_media_type: the body is neither application/json nor application/x-npy.")
+    @ApiDocs.ShapeMismatch("shape_mismatch: the value does not fit the statistics' shape.")
+    ResponseEntity<VariableView> assign(@Parameter(description = "The session id.", example = "demo") @PathVariable String id,
+            @Parameter(description = "The variable.", example = "movingMean",
+                    schema = @Schema(allowableValues = {"movingMean", "movingVariance", "beta", "gamma"})) @PathVariable String name,
+            @Parameter(description = "Assign only if the session is at this version: the ETag of a GET, e.g. \"7\".")
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch, HttpServletRequest request) {
         Variable variable = variable(name);
         SessionSnapshot s = sessionWith(id, variable);
@@ -107,8 +182,7 @@ class SessionsController {
     }
 
     @PutMapping(path = "/{id}/variables/{name}", consumes = Npy.MEDIA_TYPE)
-    @Operation(summary = "Assign one variable from a .npy body (little-endian float32/float64, C order)")
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = Npy.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")))
+    @Operation(hidden = true) // documented on assign(): the same operation with an application/x-npy body
     ResponseEntity<VariableView> assignNpy(@PathVariable String id, @PathVariable String name,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch, HttpServletRequest request) {
         Variable variable = variable(name);

@@ -5,6 +5,7 @@ import dev.batchnorm.api.json.TensorJsonWriter;
 import dev.batchnorm.norm.DType;
 import dev.batchnorm.norm.Tensor;
 import dev.batchnorm.session.StatValue;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.SerializationContext;
@@ -18,7 +19,7 @@ final class TensorBodies {
 
     /** A tensor answered in the form its request used (nested arrays or {@code {shape, data}}). */
     @JsonSerialize(using = TensorBody.Writer.class)
-    @Schema(description = "A tensor: nested arrays with the batch axis first, or {\"shape\": [..], \"data\": [..]} in row-major order; answered in the form the request used.")
+    @Schema(implementation = ApiDocs.Tensor.class)
     record TensorBody(Tensor tensor, TensorForm form) {
 
         static final class Writer extends ValueSerializer<TensorBody> {
@@ -31,8 +32,15 @@ final class TensorBodies {
 
     /** A statistic or variable in the flat form {@code {shape, data}}. */
     @JsonSerialize(using = FlatTensor.Writer.class)
-    @Schema(description = "A tensor in flat form: {\"shape\": [..], \"data\": [..]}, row-major.", example = "{\"shape\": [1, 2], \"data\": [10.1, 9.65]}")
-    record FlatTensor(DType dtype, int[] shape, double[] data) {
+    @Schema(name = "FlatTensor", description = "A tensor in the flat form: its shape, and its elements in row-major (C) order. "
+            + "Statistics and variables are always answered in this form.",
+            requiredProperties = {"shape", "data"}, example = "{\"shape\": [1, 2], \"data\": [10.1, 9.65]}")
+    record FlatTensor(
+            @Schema(hidden = true) DType dtype,
+            @ArraySchema(schema = @Schema(type = "integer", format = "int32", minimum = "0"),
+                    arraySchema = @Schema(description = "The dimensions; [] is a scalar.")) int[] shape,
+            @ArraySchema(schema = @Schema(type = "number", format = "double"),
+                    arraySchema = @Schema(description = "The elements, row-major; as many as the shape's product.")) double[] data) {
 
         static FlatTensor of(DType dtype, StatValue value) {
             return new FlatTensor(dtype, value.shape(), value.data());
@@ -48,7 +56,7 @@ final class TensorBodies {
 
     /** An initializer as given: a bare number for a scalar, else the flat form. */
     @JsonSerialize(using = InitializerBody.Writer.class)
-    @Schema(description = "A scalar, or a tensor in flat form {\"shape\": [..], \"data\": [..]}.")
+    @Schema(implementation = ApiDocs.Initializer.class)
     record InitializerBody(DType dtype, StatValue value) {
 
         static final class Writer extends ValueSerializer<InitializerBody> {
@@ -56,7 +64,7 @@ final class TensorBodies {
             public void serialize(InitializerBody v, JsonGenerator gen, SerializationContext ctxt) {
                 if (v.value().isScalar()) {
                     if (v.dtype() == DType.FLOAT32) {
-                        gen.writeNumber((float) v.value().get(0));
+                        TensorJsonWriter.writeFloat(gen, (float) v.value().get(0));
                     } else {
                         gen.writeNumber(v.value().get(0));
                     }

@@ -13,8 +13,15 @@ import dev.batchnorm.session.PendingPage;
 import dev.batchnorm.session.SessionSpec;
 import dev.batchnorm.session.UpdatesService;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.Explode;
+import io.swagger.v3.oas.annotations.enums.ParameterStyle;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,13 +41,24 @@ import tools.jackson.core.ObjectReadContext;
 
 /** Pending moving-average update ops: per session, and across a collection. */
 @RestController
+@Tag(name = "Updates")
+@ApiDocs.ServerErrors
+@ApiDocs.StoreErrors
 class UpdatesController {
 
     private static final int MAX_IDS = 100_000;
 
     /** A pending op; {@code sessionId} appears in collection-wide lists. */
-    record OpView(@JsonInclude(JsonInclude.Include.NON_NULL) String sessionId, long id, String collection,
-            String variable, FlatTensor value, double decay, Instant createdAt) {
+    @Schema(name = "UpdateOp", description = "A pending update op: applying it does variable <- variable * decay + value * (1 - decay).",
+            requiredProperties = {"id", "collection", "variable", "value", "decay", "createdAt"})
+    record OpView(
+            @Schema(description = "The op's session; in collection-wide lists only.") @JsonInclude(JsonInclude.Include.NON_NULL) String sessionId,
+            @Schema(format = "int64", description = "Unique and increasing within the session, never reused.", example = "1") long id,
+            @Schema(example = "update_ops") String collection,
+            @Schema(allowableValues = {"movingMean", "movingVariance"}) String variable,
+            @Schema(description = "The batch statistic the op moves the variable towards.") FlatTensor value,
+            @Schema(format = "double", example = "0.999") double decay,
+            Instant createdAt) {
 
         static OpView of(String sessionId, DType dtype, PendingOp op) {
             return new OpView(sessionId, op.id(), op.collection(), op.variable().wireName(),
@@ -48,21 +66,45 @@ class UpdatesController {
         }
     }
 
-    record OpsPage(List<OpView> updates, long count, String nextPageToken) {}
+    @Schema(name = "UpdateOpList", requiredProperties = {"updates", "count", "nextPageToken"})
+    record OpsPage(List<OpView> updates,
+            @Schema(format = "int64", description = "How many ops are pending in all pages.") long count,
+            @Schema(types = {"string", "null"}, description = "Pass as pageToken for the next page; null on the last page.") String nextPageToken) {}
 
-    record CollectionOpsPage(String collection, List<OpView> updates, String nextPageToken) {}
+    @Schema(name = "CollectionUpdateOpList", requiredProperties = {"collection", "updates", "nextPageToken"})
+    record CollectionOpsPage(@Schema(example = "update_ops") String collection,
+            @ArraySchema(arraySchema = @Schema(description = "By session id, then op id; each op names its sessionId.")) List<OpView> updates,
+            @Schema(types = {"string", "null"}, description = "Pass as pageToken for the next page; null on the last page.") String nextPageToken) {}
 
-    record ApplyView(long[] applied, long[] alreadyApplied, Map<String, FlatTensor> variables, long version) {}
+    @Schema(name = "ApplyResult", requiredProperties = {"applied", "alreadyApplied", "variables", "version"})
+    record ApplyView(
+            @ArraySchema(schema = @Schema(type = "integer", format = "int64"), arraySchema = @Schema(description = "The ops this request applied, in id order.")) long[] applied,
+            @ArraySchema(schema = @Schema(type = "integer", format = "int64"),
+                    arraySchema = @Schema(description = "Ids that were applied before (a retried request applies nothing twice).")) long[] alreadyApplied,
+            @Schema(implementation = ApiDocs.Variables.class) Map<String, FlatTensor> variables,
+            @Schema(format = "int64") long version) {}
 
-    record DiscardView(long[] discarded, long[] notPending, long version) {}
+    @Schema(name = "DiscardResult", requiredProperties = {"discarded", "notPending", "version"})
+    record DiscardView(
+            @ArraySchema(schema = @Schema(type = "integer", format = "int64"), arraySchema = @Schema(description = "The ops this request discarded.")) long[] discarded,
+            @ArraySchema(schema = @Schema(type = "integer", format = "int64"),
+                    arraySchema = @Schema(description = "Ids that were no longer pending (applied or discarded before).")) long[] notPending,
+            @Schema(format = "int64") long version) {}
 
     /** One session's part of a collection-wide apply; {@code error} says why its ops stay pending. */
-    record SessionApplyView(String sessionId, long[] applied, Long version,
+    @Schema(name = "SessionApplyResult", requiredProperties = {"sessionId", "applied", "version"})
+    record SessionApplyView(String sessionId,
+            @ArraySchema(schema = @Schema(type = "integer", format = "int64")) long[] applied,
+            @Schema(types = {"integer", "null"}, format = "int64", description = "The session's version after the apply; null with error.") Long version,
+            @Schema(description = "Why this session's ops stay pending; absent when they were applied.")
             @JsonInclude(JsonInclude.Include.NON_NULL) SessionError error) {}
 
-    record SessionError(String code, String detail) {}
+    @Schema(name = "SessionApplyError", requiredProperties = {"code", "detail"})
+    record SessionError(@Schema(example = "non_finite_result") String code, String detail) {}
 
-    record CollectionApplyView(String collection, List<SessionApplyView> sessions, long appliedCount) {}
+    @Schema(name = "CollectionApplyResult", requiredProperties = {"collection", "sessions", "appliedCount"})
+    record CollectionApplyView(@Schema(example = "update_ops") String collection, List<SessionApplyView> sessions,
+            @Schema(format = "int64", description = "Ops applied over every session.") long appliedCount) {}
 
     private final UpdatesService updates;
     private final ApiSupport api;
@@ -75,8 +117,15 @@ class UpdatesController {
     }
 
     @GetMapping(path = "/v1/sessions/{id}/updates", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "List the session's pending update ops in id order", description = "count is the number pending in all; pages follow nextPageToken.")
-    OpsPage list(@PathVariable String id, @RequestParam(required = false) Integer pageSize, @RequestParam(required = false) String pageToken) {
+    @Operation(operationId = "listUpdates", summary = "List the session's pending update ops in id order",
+            description = "Sonnet's tf.get_collection(UPDATE_OPS) for one module. count is the number pending in all; pages follow nextPageToken.")
+    @ApiResponse(responseCode = "200", description = "A page of pending ops.")
+    @ApiDocs.BadRequest("invalid_parameter (pageSize out of range), invalid_page_token.")
+    @ApiDocs.NotFound
+    OpsPage list(@Parameter(description = "The session id.", example = "demo") @PathVariable String id,
+            @Parameter(description = "Ops per page: from 1 to batchnorm.limits.max-page-size (1000 by default); 100 by default.",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1")) @RequestParam(required = false) Integer pageSize,
+            @Parameter(description = "The nextPageToken of the page before.") @RequestParam(required = false) String pageToken) {
         int size = api.pageSize(pageSize);
         long after = parseLong(PageTokens.decode(pageToken), 0);
         PendingPage page = updates.pending(id, after, size + 1);
@@ -86,9 +135,23 @@ class UpdatesController {
     }
 
     @PostMapping(path = "/v1/sessions/{id}/updates/apply", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Apply pending update ops atomically", description = "{} applies every pending op in id order; {\"ids\": [..]} those ids; {\"throughId\": n} every pending op up to n. Ids applied before are reported in alreadyApplied and not applied again; an id that never existed is 404 and nothing is applied.")
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ApiDocs.ApplyRequest.class)))
-    ApplyView apply(@PathVariable String id, HttpServletRequest request) {
+    @Operation(operationId = "applyUpdates", summary = "Apply pending update ops atomically",
+            description = "sess.run(update_ops): {} applies every pending op in id order; {\"ids\": [..]} those ids; {\"throughId\": n} every pending op "
+                    + "up to n. Ids applied before are reported in alreadyApplied and not applied again; an id that never existed is 404 and "
+                    + "nothing is applied.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false, content = @Content(mediaType = ApiDocs.JSON,
+            schema = @Schema(implementation = ApiDocs.ApplyRequest.class), examples = {
+                    @ExampleObject(name = "all", summary = "Every pending op, in id order", value = "{}"),
+                    @ExampleObject(name = "ids", summary = "These ops", value = "{\"ids\": [1, 2]}"),
+                    @ExampleObject(name = "throughId", summary = "Every pending op up to id 2", value = "{\"throughId\": 2}")}))
+    @ApiResponse(responseCode = "200", description = "Applied; the new variables.")
+    @ApiDocs.BadRequest("invalid_body, invalid_field, unknown_field, malformed_json, trailing_content; non_finite_result: "
+            + "the ops would overflow the session's dtype (nothing is applied).")
+    @ApiDocs.NotFound("session_not_found; update_not_found (with ids): an id that never existed, and nothing is applied.")
+    @ApiDocs.Conflict("update_discarded (with ids): a discarded op can never be applied.")
+    @ApiDocs.TooLarge("request_too_large, too_many_ids.")
+    @ApiDocs.UnsupportedMediaType("unsupported_media_type: the body is not JSON.")
+    ApplyView apply(@Parameter(description = "The session id.", example = "demo") @PathVariable String id, HttpServletRequest request) {
         ApiSupport.requireJson(request);
         OpSelector selector = readSelector(request);
         ApplyReceipt r = updates.apply(id, selector);
@@ -97,8 +160,17 @@ class UpdatesController {
     }
 
     @DeleteMapping(path = "/v1/sessions/{id}/updates", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Discard pending update ops (all, ?ids=1,2 or ?throughId=n)", description = "Ids that are no longer pending are reported in notPending; an id that never existed is 404 and nothing is discarded.")
-    DiscardView discard(@PathVariable String id, @RequestParam(required = false) String ids, @RequestParam(required = false) Long throughId) {
+    @Operation(operationId = "discardUpdates", summary = "Discard pending update ops (all, ?ids=1,2 or ?throughId=n)",
+            description = "Ids that are no longer pending are reported in notPending; an id that never existed is 404 and nothing is discarded. "
+                    + "A discarded op can never be applied.")
+    @ApiResponse(responseCode = "200", description = "Discarded.")
+    @ApiDocs.BadRequest("invalid_parameter: ids is not a comma-separated list of integers, or both ids and throughId are given.")
+    @ApiDocs.NotFound("session_not_found; update_not_found (with ids): an id that never existed, and nothing is discarded.")
+    DiscardView discard(@Parameter(description = "The session id.", example = "demo") @PathVariable String id,
+            @Parameter(description = "These ops (comma-separated: ids=1,2).", style = ParameterStyle.FORM, explode = Explode.FALSE,
+                    array = @ArraySchema(schema = @Schema(type = "integer", format = "int64")))
+            @RequestParam(required = false) String ids,
+            @Parameter(description = "Every pending op up to and including this id.") @RequestParam(required = false) Long throughId) {
         OpSelector selector;
         if (ids != null && throughId != null) {
             throw parameter("Give ids or throughId, not both.");
@@ -114,9 +186,15 @@ class UpdatesController {
     }
 
     @GetMapping(path = "/v1/updates", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "List pending update ops across every session of a collection", description = "Like tf.get_collection(UPDATE_OPS): ordered by session id, then op id.")
-    CollectionOpsPage listCollection(@RequestParam(defaultValue = SessionSpec.DEFAULT_COLLECTION) String collection,
-            @RequestParam(required = false) Integer pageSize, @RequestParam(required = false) String pageToken) {
+    @Operation(operationId = "listCollectionUpdates", summary = "List pending update ops across every session of a collection",
+            description = "Like tf.get_collection(UPDATE_OPS), which spans every module: ordered by session id, then op id.")
+    @ApiResponse(responseCode = "200", description = "A page of pending ops.")
+    @ApiDocs.BadRequest("invalid_parameter (pageSize out of range), invalid_page_token.")
+    CollectionOpsPage listCollection(
+            @Parameter(description = "The collection.", example = "update_ops") @RequestParam(defaultValue = SessionSpec.DEFAULT_COLLECTION) String collection,
+            @Parameter(description = "Ops per page: from 1 to batchnorm.limits.max-page-size (1000 by default); 100 by default.",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1")) @RequestParam(required = false) Integer pageSize,
+            @Parameter(description = "The nextPageToken of the page before.") @RequestParam(required = false) String pageToken) {
         int size = api.pageSize(pageSize);
         String position = PageTokens.decode(pageToken);
         String afterSession = null;
@@ -140,8 +218,12 @@ class UpdatesController {
     }
 
     @PostMapping(path = "/v1/updates/apply", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Apply every pending op of every session in a collection", description = "Atomic per session; the answer reports each session's result.")
-    CollectionApplyView applyCollection(@RequestParam(defaultValue = SessionSpec.DEFAULT_COLLECTION) String collection) {
+    @Operation(operationId = "applyCollectionUpdates", summary = "Apply every pending op of every session in a collection",
+            description = "sess.run(tf.get_collection(UPDATE_OPS)) across modules: atomic per session; the answer reports each session's result. "
+                    + "A session whose ops would overflow its dtype is reported with an error and keeps them pending; the others are applied.")
+    @ApiResponse(responseCode = "200", description = "Each session's result.")
+    CollectionApplyView applyCollection(
+            @Parameter(description = "The collection.", example = "update_ops") @RequestParam(defaultValue = SessionSpec.DEFAULT_COLLECTION) String collection) {
         List<SessionApplyView> out = new ArrayList<>();
         long total = 0;
         for (UpdatesService.SessionApply a : updates.applyCollection(collection)) {

@@ -23,6 +23,7 @@ public final class ProblemErrorReportValve extends ErrorReportValve {
         String detail = status == 400 ? "The request line or path is malformed (for example an invalid percent-encoding)."
                 : "The request could not be served.";
         try {
+            dev.batchnorm.security.SecurityHeaders.apply(response, dev.batchnorm.security.SecurityHeaders.Kind.DATA);
             response.setContentType("application/problem+json");
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             Writer w = response.getReporter();

@@ -1,5 +1,6 @@
 package dev.batchnorm.config;
 
+import dev.batchnorm.security.CurrentTenant;
 import dev.batchnorm.session.ForwardService;
 import dev.batchnorm.session.Limits;
 import dev.batchnorm.session.SessionService;
@@ -7,6 +8,7 @@ import dev.batchnorm.session.UpdatesService;
 import dev.batchnorm.store.InMemorySessionStore;
 import dev.batchnorm.store.RedisSessionStore;
 import dev.batchnorm.store.SessionStore;
+import dev.batchnorm.store.TenantScopedSessionStore;
 import dev.batchnorm.store.TimedSessionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -73,18 +75,20 @@ class ServiceConfiguration {
                 props.limits().maxPendingElementsPerSession(), props.limits().maxStatisticsElements());
     }
 
+    // the services see the store as the request's tenant does: its namespace and quotas
+
     @Bean
-    SessionService sessionService(SessionStore store, Limits limits, Clock clock) {
-        return new SessionService(store, limits, clock);
+    SessionService sessionService(SessionStore store, CurrentTenant tenant, Limits limits, Clock clock) {
+        return new SessionService(new TenantScopedSessionStore(store, tenant), limits, clock);
     }
 
     @Bean
-    ForwardService forwardService(SessionStore store, Limits limits, Clock clock) {
-        return new ForwardService(store, limits, clock);
+    ForwardService forwardService(SessionStore store, CurrentTenant tenant, Limits limits, Clock clock) {
+        return new ForwardService(new TenantScopedSessionStore(store, tenant), limits, clock);
     }
 
     @Bean
-    UpdatesService updatesService(SessionStore store) {
-        return new UpdatesService(store);
+    UpdatesService updatesService(SessionStore store, CurrentTenant tenant) {
+        return new UpdatesService(new TenantScopedSessionStore(store, tenant));
     }
 }

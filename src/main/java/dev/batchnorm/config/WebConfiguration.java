@@ -3,14 +3,29 @@ package dev.batchnorm.config;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.servers.Server;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.context.annotation.Configuration;
 
-/** The OpenAPI document's identity; its servers entry is fixed so the document does not change with the port. */
+/**
+ * The OpenAPI document's identity and its tags (one generated SDK class per tag); its servers entry
+ * is fixed so the document does not change with the port.
+ */
 @Configuration(proxyBeanMethods = false)
 @OpenAPIDefinition(
         info = @Info(title = "batchnorm-service", version = "v1",
-                description = "Sonnet v1 BatchNorm as a service: sessions, forwards in every mode, pending update ops."),
-        servers = @Server(url = "/"))
+                description = """
+                        Sonnet v1's snt.BatchNorm as a service. A session is one BatchNorm instance; a forward normalizes a batch in any of
+                        Sonnet's modes; training forwards leave their moving-average updates as pending update ops (or apply them in place),
+                        which you list, apply or discard, as with tf.get_collection(UPDATE_OPS).
+
+                        Tensors are nested arrays (batch axis first) or {"shape": [..], "data": [..]} in row-major order; forwards also
+                        take and answer NumPy .npy (application/x-npy). Every error is application/problem+json with a stable code."""),
+        servers = @Server(url = "/"),
+        tags = {
+                @Tag(name = "Sessions", description = "Create, read, list and delete BatchNorm instances."),
+                @Tag(name = "Forward", description = "Normalize a batch: training, inference with batch statistics, or with the moving averages."),
+                @Tag(name = "Updates", description = "Pending moving-average update ops: list, apply, discard; per session or across a collection."),
+                @Tag(name = "Variables", description = "Read the moving statistics and parameters, or assign one.")})
 class WebConfiguration {
 
     /** Tomcat's errors outside Spring (malformed request lines) as problem+json too. */

@@ -6,6 +6,8 @@ public final class LimitExceededException extends RuntimeException {
     /** Which limit. */
     public enum Limit {
         SESSIONS,
+        /** A tenant's session quota (security mode api-key, or the one tenant of mode none). */
+        TENANT_SESSIONS,
         PENDING_OPS,
         /** Statistics per moment of one input (its non-reduced size). */
         STATISTICS

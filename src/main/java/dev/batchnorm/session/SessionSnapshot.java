@@ -30,6 +30,12 @@ public record SessionSnapshot(
         return spec.id();
     }
 
+    /** The same snapshot under another id (see {@link SessionSpec#withId}). */
+    public SessionSnapshot withId(String newId) {
+        return new SessionSnapshot(spec.withId(newId), uid, pattern, variables, counters, version, paramsVersion, statsVersion,
+                createdAt, updatedAt, expiresAt);
+    }
+
     @Override
     public int[] pattern() {
         return pattern == null ? null : pattern.clone();

@@ -49,6 +49,11 @@ public record SessionSpec(
         return axes == null ? null : axes.clone();
     }
 
+    /** The same spec under another id: a tenant's namespaced id in the store, or the client's id back. */
+    public SessionSpec withId(String newId) {
+        return new SessionSpec(newId, axes, offset, scale, decayRate, eps, updateOpsCollection, initializers, dtype, ttlSeconds);
+    }
+
     /** The variables this instance has: the moving statistics always, beta and gamma by flag. */
     public Set<Variable> variables() {
         EnumSet<Variable> vs = EnumSet.of(Variable.MOVING_MEAN, Variable.MOVING_VARIANCE);

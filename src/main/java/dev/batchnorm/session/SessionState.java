@@ -97,6 +97,19 @@ public final class SessionState {
         return state;
     }
 
+    /**
+     * This new session under another id (a tenant's namespaced id in the store), before it is
+     * stored; its incarnation stays the same.
+     *
+     * @throws IllegalStateException when the session has been used (a forward, an op, an assignment)
+     */
+    public SessionState withId(String id) {
+        if (version != 1 || forwards != 0 || opsCreated != 0 || !pending.isEmpty()) {
+            throw new IllegalStateException("only a new session can take another id");
+        }
+        return restore(snapshot().withId(id));
+    }
+
     public SessionSpec spec() {
         return spec;
     }

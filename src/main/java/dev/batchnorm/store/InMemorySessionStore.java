@@ -158,6 +158,20 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public long sessionCount(String idPrefix) {
+        Instant now = clock.instant();
+        long n = 0;
+        for (SessionState s : sessions.subMap(idPrefix, true, idPrefix + Character.MAX_VALUE, false).values()) {
+            synchronized (s) {
+                if (!s.isExpired(now)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Override
     public long pendingOpCount() {
         return pendingCount.get();
     }

@@ -65,6 +65,8 @@ public final class RedisSessionStore implements SessionStore {
     private static final RedisSerializer<byte[]> BYTES = RedisSerializer.byteArray();
 
     private final RedisTemplate<byte[], byte[]> redis;
+    /** The scripts' fast path on Lettuce; null with another client, which then goes through the template. */
+    private final LettuceScripts scripts;
     private final String prefix;
     private final Clock clock;
     private final ExecutorService gaugeWriter = Executors.newSingleThreadExecutor(r -> {
@@ -106,6 +108,8 @@ public final class RedisSessionStore implements SessionStore {
 
     public RedisSessionStore(RedisTemplate<byte[], byte[]> redis, String prefix, Clock clock) {
         this.redis = redis;
+        this.scripts = redis.getConnectionFactory() instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory lettuce
+                ? new LettuceScripts(lettuce, RedisSessionStore::unavailable) : null;
         this.prefix = prefix;
         this.clock = clock;
     }
@@ -413,6 +417,16 @@ public final class RedisSessionStore implements SessionStore {
         });
     }
 
+    /** Counted in the session index, so a session that expired counts until the index sweep removes it. */
+    @Override
+    public long sessionCount(String idPrefix) {
+        return call(() -> {
+            Long n = redis.opsForZSet().lexCount(sessionsKey(),
+                    Range.rightOpen(idPrefix, idPrefix + Character.MAX_VALUE));
+            return n == null ? 0 : n;
+        });
+    }
+
     /**
      * The pending ops across sessions: a counter each replica adjusts off the request path; this
      * replica's own adjustments are flushed before it is read.
@@ -519,6 +533,13 @@ public final class RedisSessionStore implements SessionStore {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private List<Object> exec(RedisScript<List> script, String id, Object... args) {
+        if (scripts != null) {
+            byte[][] argv = new byte[args.length][];
+            for (int i = 0; i < args.length; i++) {
+                argv[i] = (byte[]) args[i];
+            }
+            return scripts.run(script, keys(id).toArray(new byte[0][]), argv);
+        }
         List<Object> r = redis.execute(script, BYTES, (RedisSerializer) BYTES, keys(id), args);
         return r == null ? List.of() : r;
     }

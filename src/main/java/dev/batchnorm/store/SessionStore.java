@@ -71,6 +71,12 @@ public interface SessionStore {
     /** How many live sessions there are (may lag expiry slightly). */
     long sessionCount();
 
+    /**
+     * How many live sessions have ids that start with {@code idPrefix} (a tenant's namespace); may
+     * lag expiry slightly, as {@link #sessionCount()} does.
+     */
+    long sessionCount(String idPrefix);
+
     /** How many ops are pending across all sessions. */
     long pendingOpCount();
 

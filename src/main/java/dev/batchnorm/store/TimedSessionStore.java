@@ -108,6 +108,11 @@ public final class TimedSessionStore implements SessionStore {
     }
 
     @Override
+    public long sessionCount(String idPrefix) {
+        return timed("count", () -> delegate.sessionCount(idPrefix));
+    }
+
+    @Override
     public long pendingOpCount() {
         return delegate.pendingOpCount();
     }

@@ -44,4 +44,11 @@ class OperationsIntegrationTests extends IntegrationTestBase {
                 "/v1/sessions/{id}/updates/apply", "/v1/updates", "/v1/updates/apply");
         assertThat(api.get("/swagger-ui/index.html").status()).isEqualTo(200);
     }
+
+    @Test
+    void echo_ShouldNotExistOutsideTheEchoProfile() {
+        HttpApi.Response r = api.send("POST", "/v1/echo", "application/json", "{}");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.json().get("code").asString()).isEqualTo("not_found");
+    }
 }

@@ -68,6 +68,19 @@ class RedisSessionStoreTests extends SessionStoreContractTests {
         assertThat(mean).hasSize(2 * 4); // two float32 values, 4 bytes each
     }
 
+    @Test
+    void scripts_ShouldBeReloadedWhenRedisLostThem() {
+        create("a", null);
+        forward(store.find("a").orElseThrow(), dev.batchnorm.session.UpdateMode.APPLY);
+        // a restarted Redis, or a SCRIPT FLUSH, leaves EVALSHA with NOSCRIPT: the store sends the source once
+        template.execute((org.springframework.data.redis.core.RedisCallback<Void>) c -> {
+            c.scriptingCommands().scriptFlush();
+            return null;
+        });
+        forward(store.find("a").orElseThrow(), dev.batchnorm.session.UpdateMode.APPLY);
+        assertThat(store.find("a").orElseThrow().counters().forwards()).isEqualTo(2);
+    }
+
     private static byte[] keyOf(RedisSessionStore store, String id) {
         try {
             var m = RedisSessionStore.class.getDeclaredMethod("key", String.class);

@@ -142,7 +142,9 @@ public final class RedisTestServer {
                 InputStream in = s.getInputStream();
                 byte[] buf = new byte[16];
                 int n = in.read(buf);
-                if (n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG")) {
+                String reply = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
+                // a server started with --requirepass answers NOAUTH: it is up too
+                if (reply.startsWith("+PONG") || reply.startsWith("-NOAUTH")) {
                     return;
                 }
             } catch (IOException notYet) {

@@ -443,4 +443,101 @@ abstract class SessionStoreContractTests {
                 .isInstanceOfSatisfying(UpdateOpsException.class, e -> assertThat(e.ids()).containsExactly(big, Long.MAX_VALUE));
         assertThat(store.pendingOps("a", 0, 10).total()).isEqualTo(2);
     }
+    // --- tenant scopes: TenantScopedSessionStore over this store (the same code for every store)
+
+    static TenantScope tenant(String name) {
+        return new TenantScope(name, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    SessionSnapshot create(SessionStore in, String id, String collection) {
+        assertThat(in.createIfAbsent(SessionState.create(spec(id, collection), clock.instant()), 1000)).isEmpty();
+        return in.find(id).orElseThrow();
+    }
+
+    static ForwardReceipt forward(SessionStore in, SessionSnapshot s, UpdateMode mode) {
+        return in.commitForward(s.id(), new ForwardCommit(s.uid(), s.paramsVersion(), -1, PATTERN, INPUT, mode,
+                E1_MEAN.clone(), E1_VAR.clone(), s.createdAt()), LIMITS);
+    }
+
+    @Test
+    void tenantScopes_SameIdInTwoTenants_ShouldBeTwoSessionsEachSeeingOnlyItsOwn() {
+        SessionStore alpha = new TenantScopedSessionStore(store, () -> tenant("alpha"));
+        SessionStore beta = new TenantScopedSessionStore(store, () -> tenant("beta"));
+        SessionStore none = new TenantScopedSessionStore(store, () -> TenantScope.UNSCOPED);
+        SessionSnapshot a = create(alpha, "s1", "update_ops");
+        SessionSnapshot b = create(beta, "s1", "update_ops");
+        create(none, "s1", "update_ops");
+        assertThat(a.id()).isEqualTo("s1");
+        assertThat(a.uid()).isNotEqualTo(b.uid());
+
+        forward(alpha, a, UpdateMode.DEFER);
+        assertThat(beta.pendingOps("s1", 0, 10).total()).isZero();
+        assertThat(alpha.pendingOps("s1", 0, 10).total()).isEqualTo(2);
+        assertThat(none.find("s1").orElseThrow().counters().updateOpsPending()).isZero();
+        // the store keeps them apart by a prefix no client id can contain
+        assertThat(store.find("alpha~s1").orElseThrow().uid()).isEqualTo(a.uid());
+        assertThat(none.find("alpha~s1")).isEmpty();
+        assertThat(beta.find("alpha~s1")).isEmpty();
+        assertThatThrownBy(() -> beta.apply("../alpha~s1", new OpSelector.All())).isInstanceOfSatisfying(SessionNotFoundException.class,
+                e -> assertThat(e.getMessage()).doesNotContain("beta"));
+
+        // another tenant's session is not found, and the answer names the client's id only
+        assertThatThrownBy(() -> beta.apply("s2", new OpSelector.All())).isInstanceOfSatisfying(SessionNotFoundException.class,
+                e -> assertThat(e.id()).isEqualTo("s2"));
+        create(alpha, "s2", "update_ops");
+        assertThatThrownBy(() -> beta.apply("s2", new OpSelector.All())).isInstanceOfSatisfying(SessionNotFoundException.class,
+                e -> assertThat(e.id()).isEqualTo("s2"));
+        assertThat(beta.delete("s2")).isFalse();
+        assertThat(alpha.find("s2")).isPresent();
+    }
+
+    @Test
+    void tenantScopes_ListsAndCollections_ShouldShowOnlyTheTenantsSessions() {
+        SessionStore alpha = new TenantScopedSessionStore(store, () -> tenant("alpha"));
+        SessionStore alphaB = new TenantScopedSessionStore(store, () -> tenant("alpha-b"));
+        SessionStore none = new TenantScopedSessionStore(store, () -> TenantScope.UNSCOPED);
+        for (String id : List.of("c", "a", "b")) {
+            forward(alpha, create(alpha, id, "update_ops"), UpdateMode.DEFER);
+        }
+        for (String id : List.of("a", "z")) {
+            forward(alphaB, create(alphaB, id, "update_ops"), UpdateMode.DEFER);
+            forward(none, create(none, id, "update_ops"), UpdateMode.DEFER);
+        }
+        assertThat(alpha.list(null, 10)).extracting(SessionSnapshot::id).containsExactly("a", "b", "c");
+        assertThat(alpha.list(null, 2)).extracting(SessionSnapshot::id).containsExactly("a", "b");
+        assertThat(alpha.list("b", 2)).extracting(SessionSnapshot::id).containsExactly("c");
+        assertThat(alphaB.list(null, 10)).extracting(SessionSnapshot::id).containsExactly("a", "z");
+        assertThat(none.list(null, 1)).extracting(SessionSnapshot::id).containsExactly("a");
+        assertThat(none.list("a", 10)).extracting(SessionSnapshot::id).containsExactly("z");
+        assertThat(alpha.sessionsWithPendingOps("update_ops", null, 10)).containsExactly("a", "b", "c");
+        assertThat(alpha.sessionsWithPendingOps("update_ops", "a", 1)).containsExactly("b");
+        assertThat(alphaB.sessionsWithPendingOps("update_ops", null, 10)).containsExactly("a", "z");
+        assertThat(none.sessionsWithPendingOps("update_ops", null, 10)).containsExactly("a", "z");
+        assertThat(store.sessionCount("alpha~")).isEqualTo(3);
+        assertThat(store.sessionCount("alpha-b~")).isEqualTo(2);
+    }
+
+    @Test
+    void tenantScopes_Quotas_ShouldBoundTheTenantOnly() {
+        SessionStore small = new TenantScopedSessionStore(store, () -> new TenantScope("small", 2, 2, Long.MAX_VALUE));
+        SessionStore other = new TenantScopedSessionStore(store, () -> tenant("other"));
+        create(small, "a", "update_ops");
+        SessionSnapshot b = create(small, "b", "update_ops");
+        assertThatThrownBy(() -> small.createIfAbsent(SessionState.create(spec("c", "update_ops"), clock.instant()), 1000))
+                .isInstanceOfSatisfying(LimitExceededException.class, e -> {
+                    assertThat(e.limit()).isEqualTo(LimitExceededException.Limit.TENANT_SESSIONS);
+                    assertThat(e.max()).isEqualTo(2);
+                });
+        assertThat(small.find("c")).isEmpty();
+        assertThat(small.createIfAbsent(SessionState.create(spec("a", "update_ops"), clock.instant()), 1000))
+                .as("a retried create at the quota answers the session").isPresent();
+        create(other, "c", "update_ops");
+
+        forward(small, b, UpdateMode.DEFER);
+        assertThatThrownBy(() -> forward(small, b, UpdateMode.DEFER)).isInstanceOfSatisfying(LimitExceededException.class,
+                e -> assertThat(e.max()).isEqualTo(2));
+        assertThat(small.pendingOps("b", 0, 10).total()).isEqualTo(2);
+        assertThat(small.delete("a")).isTrue();
+        create(small, "c", "update_ops");
+    }
 }

@@ -40,6 +40,16 @@ public final class TensorJsonReader {
         this.maxDepth = maxDepth;
     }
 
+    /** The most elements a tensor may have. */
+    public int maxElements() {
+        return maxElements;
+    }
+
+    /** The deepest a nested tensor may be. */
+    public int maxDepth() {
+        return maxDepth;
+    }
+
     /**
      * Reads the tensor value whose first token is the parser's current token, leaving the parser
      * on the value's last token.

@@ -5,22 +5,30 @@ import dev.batchnorm.norm.Tensor;
 import tools.jackson.core.JsonGenerator;
 
 /**
- * Writes tensors straight from their primitive arrays. float32 values go through the float
- * overload, so each is written with the shortest digits that read back as the same float; float64
- * values through the double overload. Non-finite values are a caller bug and are refused.
+ * Writes tensors straight from their primitive arrays. float32 values are written by
+ * {@link FloatFormatter} (the shortest digits that read back as the same float, the text of
+ * {@link Float#toString(float)}) into a small char buffer that goes to the generator's output
+ * buffer, so no String is made per number; float64 values through the double overload.
+ * Non-finite values are a caller bug and are refused.
  */
 public final class TensorJsonWriter {
 
     private TensorJsonWriter() {
     }
 
+    /** Writes one float32 number with the shortest digits that read back as {@code v}. */
+    public static void writeFloat(JsonGenerator g, float v) {
+        writeFloat(g, v, new char[FloatFormatter.MAX_CHARS]);
+    }
+
     /** Writes {@code t} as nested arrays (a bare number for rank 0) or as a flat object. */
     public static void write(JsonGenerator g, Tensor t, TensorForm form) {
+        char[] chars = new char[FloatFormatter.MAX_CHARS];
         switch (form) {
-            case NESTED -> writeNested(g, t, 0, 0);
+            case NESTED -> writeNested(g, t, 0, 0, chars);
             case FLAT -> {
                 writeShape(g, t.shape());
-                writeRun(g, t, 0, t.size());
+                writeRun(g, t, 0, t.size(), chars);
                 g.writeEndObject();
             }
         }
@@ -36,10 +44,11 @@ public final class TensorJsonWriter {
         }
         writeShape(g, shape);
         g.writeStartArray();
+        char[] chars = new char[FloatFormatter.MAX_CHARS];
         for (int i = 0; i < values.length; i++) {
             double v = finite(values[i], i);
             switch (dtype) {
-                case FLOAT32 -> g.writeNumber((float) v);
+                case FLOAT32 -> writeFloat(g, (float) v, chars);
                 case FLOAT64 -> g.writeNumber(v);
             }
         }
@@ -48,19 +57,19 @@ public final class TensorJsonWriter {
     }
 
     // Writes the sub-tensor at `axis` that starts at element `offset`; returns the next offset.
-    private static int writeNested(JsonGenerator g, Tensor t, int axis, int offset) {
+    private static int writeNested(JsonGenerator g, Tensor t, int axis, int offset, char[] chars) {
         int[] shape = t.shape();
         if (axis == shape.length) {
-            writeElement(g, t, offset);
+            writeElement(g, t, offset, chars);
             return offset + 1;
         }
         if (axis == shape.length - 1) {
-            writeRun(g, t, offset, shape[axis]);
+            writeRun(g, t, offset, shape[axis], chars);
             return offset + shape[axis];
         }
         g.writeStartArray();
         for (int i = 0; i < shape[axis]; i++) {
-            offset = writeNested(g, t, axis + 1, offset);
+            offset = writeNested(g, t, axis + 1, offset, chars);
         }
         g.writeEndArray();
         return offset;
@@ -74,13 +83,13 @@ public final class TensorJsonWriter {
         g.writeName("data");
     }
 
-    // An array of `length` elements starting at `offset`.
-    private static void writeRun(JsonGenerator g, Tensor t, int offset, int length) {
+    // An array of `length` elements starting at `offset`; `chars` holds one formatted float.
+    private static void writeRun(JsonGenerator g, Tensor t, int offset, int length, char[] chars) {
         g.writeStartArray();
         switch (t) {
             case Tensor.F32 f -> {
                 for (int i = offset; i < offset + length; i++) {
-                    g.writeNumber(finite(f.data()[i], i));
+                    writeFloat(g, finite(f.data()[i], i), chars);
                 }
             }
             case Tensor.F64 d -> {
@@ -92,11 +101,15 @@ public final class TensorJsonWriter {
         g.writeEndArray();
     }
 
-    private static void writeElement(JsonGenerator g, Tensor t, int i) {
+    private static void writeElement(JsonGenerator g, Tensor t, int i, char[] chars) {
         switch (t) {
-            case Tensor.F32 f -> g.writeNumber(finite(f.data()[i], i));
+            case Tensor.F32 f -> writeFloat(g, finite(f.data()[i], i), chars);
             case Tensor.F64 d -> g.writeNumber(finite(d.data()[i], i));
         }
+    }
+
+    private static void writeFloat(JsonGenerator g, float v, char[] chars) {
+        g.writeNumber(chars, 0, FloatFormatter.write(v, chars, 0));
     }
 
     private static float finite(float v, int i) {

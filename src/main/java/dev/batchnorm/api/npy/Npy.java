@@ -1,5 +1,6 @@
 package dev.batchnorm.api.npy;
 
+import dev.batchnorm.api.json.ArrayRecycler;
 import dev.batchnorm.api.json.TensorFormatException;
 import dev.batchnorm.api.json.TensorLimitException;
 import dev.batchnorm.norm.DType;
@@ -32,6 +33,7 @@ public final class Npy {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
     private static final int MAX_HEADER = 1 << 16;
+    private static final int FIRST_CHUNK = 64 << 10;
 
     private Npy() {}
 
@@ -81,14 +83,31 @@ public final class Npy {
                 }
             }
             int width = h.descr.equals("<f4") ? 4 : 8;
-            byte[] data = in.readNBytes((int) count * width);
-            if (data.length < count * width) {
-                throw error("npy_truncated", "the .npy data holds " + data.length + " bytes, the shape needs " + count * width);
+            int length = (int) count * width;
+            // the raw data goes through a recycled buffer (the tensor is the only large array
+            // allocated), which grows with the bytes that arrive, not with what the header claims
+            byte[] data = ArrayRecycler.BYTES.take(Math.min(length, FIRST_CHUNK));
+            try {
+                int read = 0;
+                for (int r; read < length && (r = in.read(data, read, Math.min(data.length, length) - read)) >= 0; ) {
+                    read += r;
+                    if (read == data.length && read < length) {
+                        byte[] bigger = ArrayRecycler.BYTES.take((int) Math.min(length, 2L * read));
+                        System.arraycopy(data, 0, bigger, 0, read);
+                        ArrayRecycler.BYTES.give(data);
+                        data = bigger;
+                    }
+                }
+                if (read < length) {
+                    throw error("npy_truncated", "the .npy data holds " + read + " bytes, the shape needs " + length);
+                }
+                if (in.read() != -1) {
+                    throw new TensorFormatException("trailing_content", "", "there are bytes after the .npy data");
+                }
+                return tensor(h.shape, ByteBuffer.wrap(data, 0, length), count, width, dtype);
+            } finally {
+                ArrayRecycler.BYTES.give(data);
             }
-            if (in.read() != -1) {
-                throw new TensorFormatException("trailing_content", "", "there are bytes after the .npy data");
-            }
-            return tensor(h.shape, data, width, dtype);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -128,9 +147,9 @@ public final class Npy {
         return new Header(d, dims.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private static Tensor tensor(int[] shape, byte[] data, int width, DType dtype) {
-        ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        int n = data.length / width;
+    private static Tensor tensor(int[] shape, ByteBuffer data, long count, int width, DType dtype) {
+        ByteBuffer b = data.order(ByteOrder.LITTLE_ENDIAN);
+        int n = (int) count;
         if (dtype == DType.FLOAT32) {
             float[] out = new float[n];
             if (width == 4) {
@@ -184,6 +203,15 @@ public final class Npy {
 
     /** Writes a tensor as a version 1.0 .npy document, as {@code np.save} does. */
     public static void write(OutputStream out, Tensor t) {
+        try {
+            out.write(toBytes(t));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A tensor as a version 1.0 .npy document, as {@code np.save} writes it, in one exactly sized array. */
+    public static byte[] toBytes(Tensor t) {
         StringBuilder shape = new StringBuilder("(");
         for (int d : t.shape()) {
             shape.append(d).append(", ");
@@ -206,10 +234,6 @@ public final class Npy {
             case Tensor.F32 f -> b.asFloatBuffer().put(f.data());
             case Tensor.F64 d -> b.asDoubleBuffer().put(d.data());
         }
-        try {
-            out.write(b.array());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return b.array();
     }
 }

@@ -1,0 +1,314 @@
+package dev.batchnorm.api.json;
+
+import static dev.batchnorm.api.json.JsonBytes.decline;
+
+import dev.batchnorm.norm.DType;
+import dev.batchnorm.norm.Tensor;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The tensor part of {@link JsonBytes}: one nested-array or flat tensor read straight from the
+ * bytes into a primitive array, with {@link DecimalParser} converting each number in place. It
+ * accepts only what {@link TensorJsonReader} accepts, with the same result, and declines the rest.
+ * Values whose count is not known up front (nested arrays, or data before its shape) collect in
+ * recycled scratch space and are copied out once, so the tensor is the only array allocated.
+ */
+final class ByteTensorReader {
+
+    private static final byte[][] FLAT_NAMES = {"shape".getBytes(StandardCharsets.US_ASCII), "data".getBytes(StandardCharsets.US_ASCII)};
+    private static final int SHAPE = 0;
+    private static final int MAX_DIMENSION_DIGITS = 9;
+
+    private final JsonBytes in;
+    private final byte[] buf;
+    private final boolean f32;
+    private final int maxRank;
+    private final int maxElements;
+    private final DecimalParser number = new DecimalParser();
+    private float[] floats;
+    private double[] doubles;
+    private boolean scratch;
+    private int size;
+
+    ByteTensorReader(JsonBytes in, DType dtype, int maxRank, int maxElements) {
+        this.in = in;
+        this.buf = in.buf;
+        this.f32 = dtype == DType.FLOAT32;
+        this.maxRank = maxRank;
+        this.maxElements = maxElements;
+    }
+
+    /** Reads the tensor at the current position (whitespace already skipped). */
+    ParsedTensor read(int minRank) {
+        try {
+            if (in.consume('[')) {
+                return new ParsedTensor(nested(minRank), TensorForm.NESTED);
+            }
+            if (in.consume('{')) {
+                return new ParsedTensor(flat(minRank), TensorForm.FLAT);
+            }
+            throw decline();
+        } finally {
+            releaseScratch();
+        }
+    }
+
+    // From just after the root '[' to just after its ']'.
+    private Tensor nested(int minRank) {
+        useScratch();
+        // dims[k]: the length of every array at level k (the root is level 0), -1 until the first one closes
+        int[] dims = new int[maxRank];
+        int[] counts = new int[maxRank];
+        Arrays.fill(dims, -1);
+        int level = 0;
+        int rank = -1;
+        while (true) {
+            // an element of the array at `level`, or its end
+            in.skipWhitespace();
+            if (in.pos < in.limit && buf[in.pos] == '[') {
+                in.pos++;
+                if (rank >= 0 && level + 1 >= rank || level + 2 >= maxRank) {
+                    throw decline();
+                }
+                counts[++level] = 0;
+                continue;
+            }
+            if (rank < 0) {
+                rank = level + 1;
+            } else if (level + 1 != rank) {
+                throw decline();
+            }
+            level = afterElements(level, dims, counts);
+            if (level < 0) {
+                break;
+            }
+        }
+        if (rank < minRank) {
+            throw decline();
+        }
+        return toTensor(Arrays.copyOf(dims, rank));
+    }
+
+    // Reads the numbers of an innermost array, then closes it and every array that ends with it;
+    // returns the level whose next element follows, or -1 when the root array closed.
+    private int afterElements(int level, int[] dims, int[] counts) {
+        counts[level] += numbers();
+        while (true) {
+            // the array at `level` has just closed
+            int length = counts[level];
+            if (length == 0 || dims[level] >= 0 && dims[level] != length) {
+                throw decline();
+            }
+            dims[level] = length;
+            if (level == 0) {
+                return -1;
+            }
+            level--;
+            counts[level]++;
+            if (in.consume(',')) {
+                return level;
+            }
+            if (!in.consume(']')) {
+                throw decline();
+            }
+        }
+    }
+
+    // Numbers separated by commas up to and including the closing ']'; returns how many.
+    private int numbers() {
+        byte[] buf = this.buf;
+        int limit = in.limit;
+        int maxLength = in.maxNumberLength;
+        int pos = in.pos;
+        int n = 0;
+        while (true) {
+            pos = skipWhitespace(buf, pos, limit);
+            int end = number.scan(buf, pos, limit);
+            if (end < 0 || end - pos > maxLength) {
+                throw decline();
+            }
+            append();
+            n++;
+            pos = skipWhitespace(buf, end, limit);
+            byte b = pos < limit ? buf[pos] : 0;
+            pos++;
+            if (b == ']') {
+                in.pos = pos;
+                return n;
+            }
+            if (b != ',') {
+                throw decline();
+            }
+        }
+    }
+
+    private static int skipWhitespace(byte[] buf, int pos, int limit) {
+        while (pos < limit) {
+            byte b = buf[pos];
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                break;
+            }
+            pos++;
+        }
+        return pos;
+    }
+
+    private void append() {
+        if (size == maxElements) {
+            throw decline();
+        }
+        if (f32) {
+            if (size == floats.length) {
+                floats = grow(floats);
+            }
+            float v = number.toFloat();
+            if (Float.isInfinite(v)) {
+                throw decline();
+            }
+            floats[size++] = v;
+        } else {
+            if (size == doubles.length) {
+                doubles = grow(doubles);
+            }
+            double v = number.toDouble();
+            if (Double.isInfinite(v)) {
+                throw decline();
+            }
+            doubles[size++] = v;
+        }
+    }
+
+    // From just after '{' to just after '}': "shape" and "data" once each, in either order.
+    private Tensor flat(int minRank) {
+        int[] shape = null;
+        long shapeSize = -1;
+        boolean data = false;
+        do {
+            if (in.name(FLAT_NAMES) == SHAPE) {
+                if (shape != null) {
+                    throw decline();
+                }
+                shape = shape();
+                shapeSize = 1;
+                for (int d : shape) {
+                    shapeSize *= d;
+                    if (shapeSize > maxElements) {
+                        throw decline();
+                    }
+                }
+                if (data && shapeSize != size) {
+                    throw decline();
+                }
+            } else {
+                if (data) {
+                    throw decline();
+                }
+                data = true;
+                if (shape == null) {
+                    useScratch();
+                } else {
+                    allocate((int) shapeSize);
+                }
+                in.expect('[');
+                size = 0;
+                numbers();
+                if (shape != null && size != shapeSize) {
+                    throw decline();
+                }
+            }
+        } while (in.consume(','));
+        in.expect('}');
+        if (shape == null || !data || shape.length < minRank) {
+            throw decline();
+        }
+        return toTensor(shape);
+    }
+
+    // '[' positive integers ']', each plain (no sign, fraction or exponent).
+    private int[] shape() {
+        in.expect('[');
+        int[] dims = new int[maxRank];
+        int rank = 0;
+        do {
+            if (rank + 1 >= maxRank) {
+                throw decline();
+            }
+            in.skipWhitespace();
+            int start = in.pos;
+            int d = 0;
+            while (in.pos < in.limit && buf[in.pos] >= '0' && buf[in.pos] <= '9' && in.pos - start < MAX_DIMENSION_DIGITS) {
+                d = 10 * d + buf[in.pos++] - '0';
+            }
+            if (in.pos == start || buf[start] == '0' || in.pos < in.limit && isNumberPart(buf[in.pos])) {
+                throw decline();
+            }
+            dims[rank++] = d;
+        } while (in.consume(','));
+        in.expect(']');
+        return Arrays.copyOf(dims, rank);
+    }
+
+    private static boolean isNumberPart(byte b) {
+        return b >= '0' && b <= '9' || b == '.' || b == 'e' || b == 'E' || b == '-' || b == '+';
+    }
+
+    private void useScratch() {
+        scratch = true;
+        if (f32) {
+            floats = ArrayRecycler.FLOATS.take(1024);
+        } else {
+            doubles = ArrayRecycler.DOUBLES.take(1024);
+        }
+    }
+
+    private void allocate(int n) {
+        if (f32) {
+            floats = new float[n];
+        } else {
+            doubles = new double[n];
+        }
+    }
+
+    private float[] grow(float[] a) {
+        if (!scratch) {
+            // more data than the shape said
+            throw decline();
+        }
+        float[] bigger = ArrayRecycler.FLOATS.take((int) Math.min(maxElements, 2L * a.length));
+        System.arraycopy(a, 0, bigger, 0, size);
+        ArrayRecycler.FLOATS.give(a);
+        return bigger;
+    }
+
+    private double[] grow(double[] a) {
+        if (!scratch) {
+            throw decline();
+        }
+        double[] bigger = ArrayRecycler.DOUBLES.take((int) Math.min(maxElements, 2L * a.length));
+        System.arraycopy(a, 0, bigger, 0, size);
+        ArrayRecycler.DOUBLES.give(a);
+        return bigger;
+    }
+
+    private Tensor toTensor(int[] shape) {
+        if (f32) {
+            return new Tensor.F32(shape, scratch ? Arrays.copyOf(floats, size) : floats);
+        }
+        return new Tensor.F64(shape, scratch ? Arrays.copyOf(doubles, size) : doubles);
+    }
+
+    private void releaseScratch() {
+        if (scratch) {
+            if (floats != null) {
+                ArrayRecycler.FLOATS.give(floats);
+            }
+            if (doubles != null) {
+                ArrayRecycler.DOUBLES.give(doubles);
+            }
+            floats = null;
+            doubles = null;
+            scratch = false;
+        }
+    }
+}

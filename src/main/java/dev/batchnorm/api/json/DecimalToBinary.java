@@ -1,0 +1,110 @@
+package dev.batchnorm.api.json;
+
+/**
+ * Correctly rounded conversion of a decimal {@code w * 10^q} (w an unsigned 64-bit integer) to
+ * float32 or float64 bits: Clinger's fast path when w and 10^|q| are both exact in the target
+ * type (one IEEE operation, one rounding), otherwise Eisel-Lemire on a 128-bit product, which is
+ * exact for every w below 2^64 (Mushtak and Lemire, "Fast Number Parsing Without Fallback", 2023).
+ * This follows fast_float's {@code compute_float}. Results are positive; the caller adds the sign.
+ */
+final class DecimalToBinary {
+
+    /** The parameters of one binary format. */
+    record Format(int mantissaBits, int minimumExponent, int infinitePower, int smallestPowerOfTen,
+            int largestPowerOfTen, int minRoundToEven, int maxRoundToEven) {}
+
+    static final Format FLOAT32 = new Format(23, -127, 0xFF, -65, 38, -17, 10);
+    static final Format FLOAT64 = new Format(52, -1023, 0x7FF, -342, 308, -4, 23);
+
+    private static final float[] FLOAT_POWERS = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
+    private static final double[] DOUBLE_POWERS = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+    private DecimalToBinary() {
+    }
+
+    /** The float32 nearest to {@code w * 10^q} (ties to even), as raw bits of a non-negative float. */
+    static int toFloatBits(long w, long q) {
+        // Clinger: w <= 2^24 and 10^|q| <= 10^10 are exact floats, so one float operation rounds once
+        if (w >= 0 && w <= 1L << 24 && q >= -10 && q <= 10) {
+            float f = (float) w;
+            return Float.floatToRawIntBits(q < 0 ? f / FLOAT_POWERS[(int) -q] : f * FLOAT_POWERS[(int) q]);
+        }
+        return (int) eiselLemire(w, q, FLOAT32);
+    }
+
+    /** The float64 nearest to {@code w * 10^q} (ties to even), as raw bits of a non-negative double. */
+    static long toDoubleBits(long w, long q) {
+        if (w >= 0 && w <= 1L << 53 && q >= -22 && q <= 22) {
+            double d = (double) w;
+            return Double.doubleToRawLongBits(q < 0 ? d / DOUBLE_POWERS[(int) -q] : d * DOUBLE_POWERS[(int) q]);
+        }
+        return eiselLemire(w, q, FLOAT64);
+    }
+
+    /** The bits of the nearest value of {@code format} to {@code w * 10^q}, w read as unsigned. */
+    static long eiselLemire(long w, long q, Format format) {
+        if (w == 0 || q < format.smallestPowerOfTen()) {
+            return 0;
+        }
+        if (q > format.largestPowerOfTen()) {
+            return (long) format.infinitePower() << format.mantissaBits();
+        }
+        int mantissaBits = format.mantissaBits();
+        int lz = Long.numberOfLeadingZeros(w);
+        w <<= lz;
+        // the top 64 bits of w * 5^q, with the low word refined only when the top is ambiguous
+        int index = 2 * ((int) q - PowersOfFive.MIN_Q);
+        long high = Math.unsignedMultiplyHigh(w, PowersOfFive.TABLE[index]);
+        long low = w * PowersOfFive.TABLE[index];
+        long precisionMask = -1L >>> (mantissaBits + 3);
+        if ((high & precisionMask) == precisionMask) {
+            long secondHigh = Math.unsignedMultiplyHigh(w, PowersOfFive.TABLE[index + 1]);
+            low += secondHigh;
+            if (Long.compareUnsigned(secondHigh, low) > 0) {
+                high++;
+            }
+        }
+        int upperBit = (int) (high >>> 63);
+        int shift = upperBit + 64 - mantissaBits - 3;
+        long mantissa = high >>> shift;
+        int power2 = power((int) q) + upperBit - lz - format.minimumExponent();
+        if (power2 <= 0) {
+            return subnormal(mantissa, power2, mantissaBits);
+        }
+        // exactly halfway between two values (only possible when 5^q fits a word): round to even
+        if (Long.compareUnsigned(low, 1) <= 0 && q >= format.minRoundToEven() && q <= format.maxRoundToEven()
+                && (mantissa & 3) == 1 && (mantissa << shift) == high) {
+            mantissa &= ~1L;
+        }
+        mantissa += mantissa & 1;
+        mantissa >>>= 1;
+        if (mantissa >= 2L << mantissaBits) {
+            mantissa = 1L << mantissaBits;
+            power2++;
+        }
+        mantissa &= ~(1L << mantissaBits);
+        if (power2 >= format.infinitePower()) {
+            return (long) format.infinitePower() << mantissaBits;
+        }
+        return (long) power2 << mantissaBits | mantissa;
+    }
+
+    // Below the smallest normal: shift the extra bits out and round (ties cannot occur here).
+    private static long subnormal(long mantissa, int power2, int mantissaBits) {
+        if (-power2 + 1 >= 64) {
+            return 0;
+        }
+        mantissa >>>= -power2 + 1;
+        mantissa += mantissa & 1;
+        mantissa >>>= 1;
+        // rounding up may reach the smallest normal, whose exponent field is 1: the OR keeps that bit
+        long exponent = mantissa < 1L << mantissaBits ? 0 : 1;
+        return exponent << mantissaBits | mantissa;
+    }
+
+    // floor(q * log2(10)) + 63, exact for |q| <= 1600
+    private static int power(int q) {
+        return ((152170 + 65536) * q >> 16) + 63;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.batchnorm.bench;
+
+import dev.batchnorm.norm.BatchNormKernel;
+import dev.batchnorm.norm.Moments;
+import dev.batchnorm.norm.ReductionPlan;
+import dev.batchnorm.norm.Tensor;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The training forward on a [65536, 64] float32 batch (batch moments in two passes with double
+ * sums, then normalize into a new array), against {@code System.arraycopy} of the same 16 MiB
+ * into a preallocated array: the memory-bound floor. Target: at most 2.5x.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class KernelBench {
+
+    static final int[] SHAPE = {65536, 64};
+
+    Tensor.F32 x;
+    ReductionPlan plan;
+    double[] beta;
+    Moments stats;
+    float[] copy;
+
+    @Setup
+    public void setUp() {
+        SplittableRandom random = new SplittableRandom(1);
+        float[] data = new float[SHAPE[0] * SHAPE[1]];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) (random.nextDouble() * 4 - 2 + (i % 64));
+        }
+        x = new Tensor.F32(SHAPE, data);
+        plan = ReductionPlan.of(SHAPE, null);
+        beta = new double[plan.statsSize()];
+        copy = new float[data.length];
+        stats = BatchNormKernel.moments(x, plan);
+    }
+
+    /** What a training forward computes: {@code tf.nn.moments}, then {@code tf.nn.batch_normalization}. */
+    @Benchmark
+    public Tensor trainingForward() {
+        Moments m = BatchNormKernel.moments(x, plan);
+        return BatchNormKernel.normalize(x, plan, m.mean(), m.variance(), beta, null, 1e-3);
+    }
+
+    /** The first two passes alone: the sums, then the squared deviations around the mean. */
+    @Benchmark
+    public Moments moments() {
+        return BatchNormKernel.moments(x, plan);
+    }
+
+    /** The last pass alone: y = x * scale + shift into a new array. */
+    @Benchmark
+    public Tensor normalize() {
+        return BatchNormKernel.normalize(x, plan, stats.mean(), stats.variance(), beta, null, 1e-3);
+    }
+
+    @Benchmark
+    public float[] arraycopy() {
+        System.arraycopy(x.data(), 0, copy, 0, copy.length);
+        return copy;
+    }
+
+    /** A copy into a new array, as the forward's output is a new array. */
+    @Benchmark
+    public float[] cloneArray() {
+        return x.data().clone();
+    }
+}

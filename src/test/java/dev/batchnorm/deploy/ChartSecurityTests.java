@@ -1,0 +1,148 @@
+package dev.batchnorm.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.DryRun;
+import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * API keys in the chart: mode api-key by default, the entries from a Secret mounted read-only
+ * (one the operator creates, an existing one, or the chart's own from security.keys), and
+ * nothing of it in mode none. That the variables bind and the service starts with them is
+ * {@link ChartEnvironmentTests}' part.
+ */
+class ChartSecurityTests {
+
+    static final String MOUNT = "/etc/batchnorm/keys";
+
+    @Test
+    void defaults_ShouldRequireKeys_FromTheSecretTheOperatorCreates_MountedReadOnly() {
+        Chart.Rendered r = Chart.renderDefaults();
+        assertThat(r.configMap().getData()).containsEntry("BATCHNORM_SECURITY_MODE", "api-key")
+                .containsEntry("BATCHNORM_SECURITY_KEYSFILE", MOUNT + "/keys")
+                .containsEntry("BATCHNORM_SECURITY_KEYSRELOADINTERVAL", "30s")
+                .containsEntry("BATCHNORM_SECURITY_RESTRICT_METRICS", "true")
+                .containsEntry("BATCHNORM_SECURITY_RESTRICT_APIDOCS", "false")
+                .containsEntry("BATCHNORM_SECURITY_RESTRICT_SWAGGERUI", "false")
+                // no quota unless one is set
+                .doesNotContainKeys("BATCHNORM_SECURITY_QUOTA_REQUESTSPERSECOND", "BATCHNORM_SECURITY_QUOTA_BURST",
+                        "BATCHNORM_SECURITY_QUOTA_MAXSESSIONS", "BATCHNORM_SECURITY_QUOTA_MAXPENDINGOPSPERSESSION");
+        assertKeysMounted(r, "batchnorm-service-keys");
+        // the operator makes it (the chart would otherwise hold keys in its values): no Secret is rendered
+        assertThat(r.all(Secret.class)).isEmpty();
+    }
+
+    @Test
+    void givenKeys_ShouldBeTheChartsOwnSecret_WithExactlyThoseLines() {
+        Chart.Rendered r = Chart.renderCi("api-keys-values.yaml");
+        Secret s = r.named(Secret.class, "batchnorm-service-keys");
+        assertThat(s.getData()).containsOnlyKeys("keys");
+        assertThat(HelmChartTests.decode(s, "keys").split("\n", -1)).containsExactly(
+                "team-a:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+                "team-b:FCDE2B2EDBA56BF408601FB721FE9B5C338D10EE429EA04FAE5511B68FBF8FB9", "");
+        assertKeysMounted(r, "batchnorm-service-keys");
+        assertThat(r.configMap().getData()).containsEntry("BATCHNORM_SECURITY_KEYSRELOADINTERVAL", "10s")
+                .containsEntry("BATCHNORM_SECURITY_QUOTA_REQUESTSPERSECOND", "2.5")
+                .containsEntry("BATCHNORM_SECURITY_QUOTA_BURST", "20")
+                .containsEntry("BATCHNORM_SECURITY_QUOTA_MAXSESSIONS", "50")
+                .containsEntry("BATCHNORM_SECURITY_QUOTA_MAXPENDINGOPSPERSESSION", "1000")
+                .containsEntry("BATCHNORM_SECURITY_RESTRICT_METRICS", "false")
+                .containsEntry("BATCHNORM_SECURITY_RESTRICT_APIDOCS", "true")
+                .containsEntry("BATCHNORM_SECURITY_RESTRICT_SWAGGERUI", "true");
+    }
+
+    @Test
+    void existingSecret_ShouldBeMountedAsIs_AndNoSecretRendered() {
+        Chart.Rendered r = Chart.render(null, Map.of("security.existingSecret", "ml-api-keys"));
+        assertKeysMounted(r, "ml-api-keys");
+        assertThat(r.all(Secret.class)).isEmpty();
+    }
+
+    @Test
+    void modeNone_ShouldMountNoSecretAndSetNoKeyFile() {
+        for (Chart.Rendered r : List.of(Chart.render(null, Map.of("security.mode", "none")), Chart.renderCi("memory-store-values.yaml"))) {
+            assertThat(r.configMap().getData()).containsEntry("BATCHNORM_SECURITY_MODE", "none")
+                    .doesNotContainKeys("BATCHNORM_SECURITY_KEYSFILE", "BATCHNORM_SECURITY_KEYSRELOADINTERVAL", "BATCHNORM_SECURITY_RESTRICT_METRICS");
+            PodSpec pod = r.one(Deployment.class).getSpec().getTemplate().getSpec();
+            assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("tmp");
+            assertThat(Pods.app(r).getVolumeMounts()).extracting(VolumeMount::getMountPath).containsExactly("/tmp");
+            assertThat(r.all(Secret.class)).noneMatch(s -> s.getMetadata().getName().endsWith("-keys"));
+        }
+    }
+
+    @Test
+    void wrongSecurityValues_ShouldFailTheRenderWithTheReason() {
+        String entry = Pods.keyEntry("team-a", "k");
+        assertThatThrownBy(() -> Chart.render(null, Map.of("security.keys[0]", entry, "security.existingSecret", "x")))
+                .hasMessageContaining("security.keys and security.existingSecret exclude each other");
+        assertThatThrownBy(() -> Chart.render(null, Map.of("security.keys[0]", entry, "security.mode", "none")))
+                .hasMessageContaining("security.keys is for security.mode=api-key");
+        // a key pasted where its hash belongs, a tenant the service refuses, an unknown mode or key
+        assertThatThrownBy(() -> Chart.render(null, Map.of("security.keys[0]", "team-a:my-secret-key"))).hasMessageContaining("/security/keys/0");
+        assertThatThrownBy(() -> Chart.render(null, Map.of("security.keys[0]", entry.replace("team-a", "Team_A")))).hasMessageContaining("/security/keys/0");
+        assertThatThrownBy(() -> Chart.render(null, Map.of("security.mode", "apikey"))).hasMessageContaining("/security/mode");
+        assertThatThrownBy(() -> Chart.render(null, Map.of("security.quota.maxSesions", 3))).hasMessageContaining("maxSesions");
+        assertThatThrownBy(() -> Chart.render(null, Map.of("security.keysReloadInterval", "30 seconds"))).hasMessageContaining("/security/keysReloadInterval");
+    }
+
+    @Test
+    void notes_ShouldTellHowToCreateTheKeysSecret_OrThatThereAreNoKeys() {
+        assertThat(notes(Map.of())).contains("Every API call needs a key")
+                .contains("kubectl --namespace ml create secret generic batchnorm-service-keys --from-file=keys=./keys")
+                .contains("--set security.mode=none")
+                .contains("-H \"Authorization: Bearer $KEY\"");
+        assertThat(notes(Map.of("security.keys[0]", Pods.keyEntry("team-a", "k")))).contains("Secret batchnorm-service-keys, made from security.keys")
+                .doesNotContain("create secret generic");
+        assertThat(notes(Map.of("security.mode", "none"))).contains("No API keys (security.mode=none)").doesNotContain("Bearer");
+    }
+
+    @Test
+    void readme_ShouldCreateTheKeysSecretThePlainManifestsMount() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        Volume keys = keysVolume(Chart.renderDefaults()).orElseThrow();
+        assertThat(readme).contains("kubectl create secret generic " + keys.getSecret().getSecretName() + " --from-file=keys=");
+    }
+
+    private static String notes(Map<String, Object> set) {
+        var install = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace("ml").withKubeVersion(Chart.KUBE_VERSION)
+                .dryRun().withDryRunOption(DryRun.CLIENT).clientOnly();
+        for (Map.Entry<String, Object> e : set.entrySet()) {
+            install = install.set(e.getKey(), e.getValue());
+        }
+        String out = install.call().getOutput();
+        return out.substring(out.indexOf("NOTES:"));
+    }
+
+    private static Optional<Volume> keysVolume(Chart.Rendered r) {
+        return r.one(Deployment.class).getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getSecret() != null).findFirst();
+    }
+
+    /** The Secret {@code name} is mounted read-only at /etc/batchnorm/keys, its key "keys" as the file "keys". */
+    private static void assertKeysMounted(Chart.Rendered r, String name) {
+        Volume v = keysVolume(r).orElseThrow(() -> new AssertionError("no Secret volume"));
+        assertThat(v.getSecret().getSecretName()).isEqualTo(name);
+        assertThat(v.getSecret().getItems()).extracting(KeyToPath::getKey, KeyToPath::getPath)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("keys", "keys"));
+        Container app = Pods.app(r);
+        assertThat(app.getVolumeMounts()).filteredOn(m -> m.getName().equals(v.getName())).singleElement().satisfies(m -> {
+            assertThat(m.getMountPath()).isEqualTo(MOUNT);
+            assertThat(m.getReadOnly()).isTrue();
+            assertThat(m.getSubPath()).as("a subPath mount would never see the Secret's updates").isNull();
+        });
+    }
+}

@@ -166,6 +166,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         };
     }
 
+    /**
+     * Tomcat fails the first read of a parameter when the query string does not decode (a
+     * percent-escape that is not UTF-8). Its message quotes the raw bytes, so neither the detail
+     * nor the log repeats it.
+     */
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> undecodableParameters(org.apache.tomcat.util.http.InvalidParameterException e, HttpServletRequest request) {
+        return problem(HttpStatus.BAD_REQUEST, "invalid_parameter", "Invalid parameter",
+                "The query string does not decode as UTF-8 parameters.", List.of(), request);
+    }
+
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);

@@ -37,4 +37,14 @@ class WebConfiguration {
             }
         });
     }
+
+    /**
+     * Tomcat never reads a request body as form parameters. No endpoint takes a form, so a form
+     * body must be refused as an unsupported media type by the endpoint's reader; parsed, its
+     * fields would pass for query parameters and its undecodable bytes would fail the request.
+     */
+    @org.springframework.context.annotation.Bean
+    org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory> noFormBodies() {
+        return factory -> factory.addConnectorCustomizers(connector -> connector.setParseBodyMethods(""));
+    }
 }

@@ -79,6 +79,12 @@ final class SecurityFilter extends OncePerRequestFilter {
                     "urn:uuid:" + UUID.randomUUID(), Map.of());
             return;
         }
+        if (!concreteContentType(request.getContentType())) {
+            ProblemResponses.write(response, 415, "unsupported_media_type", "Unsupported Media Type",
+                    "The Content-Type header is not a media type such as application/json or application/x-npy.",
+                    "urn:uuid:" + UUID.randomUUID(), Map.of());
+            return;
+        }
         Tenant tenant;
         if (props.mode() == SecurityProperties.Mode.NONE) {
             tenant = tenants.unscoped();
@@ -108,6 +114,23 @@ final class SecurityFilter extends OncePerRequestFilter {
         ErrorBodyGuard guard = new ErrorBodyGuard(response);
         chain.doFilter(request, guard);
         guard.complete(request.getRequestURI());
+    }
+
+    /**
+     * Whether a request's Content-Type, when it has one, names one media type: a wildcard or a
+     * header that does not parse is no content type, and Spring fails on reading it (a 500 where
+     * an endpoint reads a body, as the actuator's do on every request).
+     */
+    static boolean concreteContentType(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        try {
+            org.springframework.http.MediaType type = org.springframework.http.MediaType.parseMediaType(contentType);
+            return !type.isWildcardType() && !type.isWildcardSubtype();
+        } catch (org.springframework.http.InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     /** The path Tomcat decoded and normalized; what Spring routes on may differ, see {@link #plain}. */

@@ -40,9 +40,10 @@ local function ema(v, value, k)
   end
 end
 local function f64(s) return (struct.unpack('<d', s)) end
-local function touch(ttl)
+-- refreshes the idle expiry of a session's keys (KEYS unless others are given)
+local function touch(ttl, keys)
   if ttl > 0 then
-    for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, ttl) end
+    for _, key in ipairs(keys or KEYS) do redis.call('PEXPIRE', key, ttl) end
   end
 end
 -- an op is stored as a sorted-set member: 16 hex digits of id, variable byte, decay, createdAt, value

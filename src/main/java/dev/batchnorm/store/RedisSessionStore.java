@@ -75,17 +75,19 @@ public final class RedisSessionStore implements SessionStore {
         return t;
     });
     @SuppressWarnings("rawtypes")
-    private final RedisScript<List> commit = script("commit", List.class);
+    private final RedisScript<List> commit = script(List.class, "commit", "commit_one");
+    /** Concurrent forwards' commits, sent together; null without Lettuce. */
+    private final ScriptBatcher commits;
     @SuppressWarnings("rawtypes")
-    private final RedisScript<List> apply = script("apply", List.class);
+    private final RedisScript<List> apply = script(List.class, "apply");
     @SuppressWarnings("rawtypes")
-    private final RedisScript<List> discard = script("discard", List.class);
+    private final RedisScript<List> discard = script(List.class, "discard");
     @SuppressWarnings("rawtypes")
-    private final RedisScript<List> pending = script("pending", List.class);
+    private final RedisScript<List> pending = script(List.class, "pending");
     @SuppressWarnings("rawtypes")
-    private final RedisScript<List> find = script("find", List.class);
-    private final RedisScript<Long> create = script("create", Long.class);
-    private final RedisScript<Long> cas = script("cas", Long.class);
+    private final RedisScript<List> find = script(List.class, "find");
+    private final RedisScript<Long> create = script(Long.class, "create");
+    private final RedisScript<Long> cas = script(Long.class, "cas");
 
     /** Snapshots forwards compute from; the commit script rejects a stale one, which is then re-read. */
     private final Map<String, SessionSnapshot> forwardCache = new java.util.concurrent.ConcurrentHashMap<>();
@@ -110,6 +112,7 @@ public final class RedisSessionStore implements SessionStore {
         this.redis = redis;
         this.scripts = redis.getConnectionFactory() instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory lettuce
                 ? new LettuceScripts(lettuce, RedisSessionStore::unavailable) : null;
+        this.commits = scripts == null ? null : new ScriptBatcher(scripts, commit, script(List.class, "commit", "commit_many"), 3);
         this.prefix = prefix;
         this.clock = clock;
     }
@@ -298,6 +301,9 @@ public final class RedisSessionStore implements SessionStore {
                 args.add(utf8(k));
                 args.add(v);
             });
+        }
+        if (fitted == null && commits != null) {
+            return commits.run(keys(id).toArray(new byte[0][]), args.toArray(new byte[0][]));
         }
         return exec(commit, id, args.toArray());
     }
@@ -670,11 +676,14 @@ public final class RedisSessionStore implements SessionStore {
         return utf8(prefix + ":coll:" + collection);
     }
 
-    private static <T> RedisScript<T> script(String name, Class<T> type) {
+    /** A script made of the prelude and the named files of {@code resources/redis}, in order. */
+    static <T> RedisScript<T> script(Class<T> type, String... names) {
         try {
-            String prelude = new ClassPathResource("redis/prelude.lua").getContentAsString(StandardCharsets.UTF_8);
-            String body = new ClassPathResource("redis/" + name + ".lua").getContentAsString(StandardCharsets.UTF_8);
-            return new DefaultRedisScript<>(prelude + "\n" + body, type);
+            StringBuilder source = new StringBuilder(new ClassPathResource("redis/prelude.lua").getContentAsString(StandardCharsets.UTF_8));
+            for (String name : names) {
+                source.append('\n').append(new ClassPathResource("redis/" + name + ".lua").getContentAsString(StandardCharsets.UTF_8));
+            }
+            return new DefaultRedisScript<>(source.toString(), type);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -152,13 +152,18 @@ final class ApiDocs {
             @Schema(format = "int32", example = "404") int status,
             @Schema(example = "No session has the id 'demo'.") String detail,
             @Schema(format = "uri-reference", example = "/v1/sessions/demo") URI instance,
-            @Schema(description = "Stable and machine-readable (snake_case); the README's Errors section lists every code.",
+            @Schema(description = "Stable and machine-readable (snake_case); the README's Errors section lists every code. Besides the codes "
+                    + "each response names, any /v1 operation can answer 401 missing_api_key or invalid_api_key (when the service runs with "
+                    + "API keys), 429 rate_limited (with retryAfterSeconds) and 400 invalid_path (dot-segments, ';' or repeated slashes in the path).",
                     example = "session_not_found") String code,
             @ArraySchema(arraySchema = @Schema(description = "For problems in the request body: where (a JSON Pointer into the request) and what.")) List<FieldProblem> errors,
             @ArraySchema(schema = @Schema(type = "integer", format = "int64"),
                     arraySchema = @Schema(description = "update_not_found and update_discarded: the ids concerned.")) List<Long> ids,
             @Schema(format = "int64", description = "version_mismatch: the session's current version.") Long currentVersion,
-            @Schema(format = "int64", description = "session_limit_reached, pending_ops_limit_reached, too_many_statistics: the limit.") Long limit) {}
+            @Schema(format = "int64", description = "session_limit_reached, session_quota_reached, pending_ops_limit_reached, "
+                    + "too_many_statistics: the limit.") Long limit,
+            @Schema(format = "int64", minimum = "1", description = "rate_limited: whole seconds to wait before retrying, as in the Retry-After header.")
+            Long retryAfterSeconds) {}
 
     /** The defaults the documentation names; the session layer owns the values. */
     static final class SessionSpecDefaults {
@@ -250,4 +255,152 @@ final class ApiDocs {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)),
             headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying.", schema = @Schema(type = "integer")))
     @interface StoreErrors {}
+
+    // ---- examples ----------------------------------------------------------------------------------
+
+    /**
+     * Answers as the service writes them, for the walk-through that the request examples and the
+     * forward's E1 example follow: create {@code demo}, one training forward (E1), then list, apply (E2),
+     * discard or assign. The error examples are the service's own problems, by operation.
+     */
+    static final class Examples {
+
+        private Examples() {}
+
+        /** {@code POST /v1/sessions {"id": "demo"}} on a fresh service; a retry answers the same with 200. */
+        static final String SESSION_CREATED = """
+                {"id": "demo", "spec": {"id": "demo", "axis": null, "offset": true, "scale": false, "decayRate": 0.999, "eps": 0.001,
+                 "updateOpsCollection": "update_ops", "initializers": {"movingMean": 0.0, "movingVariance": 1.0, "beta": 0.0},
+                 "dtype": "float32", "ttlSeconds": null},
+                 "inputShape": null,
+                 "variables": {"movingMean": {"shape": [], "data": [0.0]}, "movingVariance": {"shape": [], "data": [1.0]},
+                  "beta": {"shape": [], "data": [0.0]}},
+                 "counters": {"forwards": 0, "updateOpsCreated": 0, "updateOpsApplied": 0, "updateOpsPending": 0, "updateOpsDiscarded": 0},
+                 "version": 1, "createdAt": "2025-06-02T09:30:00.120Z", "updatedAt": "2025-06-02T09:30:00.120Z", "expiresAt": null}""";
+
+        /** {@code GET /v1/sessions/demo} after the E1 forward: the shape is fixed and two ops are pending. */
+        static final String SESSION = """
+                {"id": "demo", "spec": {"id": "demo", "axis": null, "offset": true, "scale": false, "decayRate": 0.999, "eps": 0.001,
+                 "updateOpsCollection": "update_ops", "initializers": {"movingMean": 0.0, "movingVariance": 1.0, "beta": 0.0},
+                 "dtype": "float32", "ttlSeconds": null},
+                 "inputShape": [null, 2],
+                 "variables": {"movingMean": {"shape": [1, 2], "data": [0.0, 0.0]}, "movingVariance": {"shape": [1, 2], "data": [1.0, 1.0]},
+                  "beta": {"shape": [1, 2], "data": [0.0, 0.0]}},
+                 "counters": {"forwards": 1, "updateOpsCreated": 2, "updateOpsApplied": 0, "updateOpsPending": 2, "updateOpsDiscarded": 0},
+                 "version": 2, "createdAt": "2025-06-02T09:30:00.120Z", "updatedAt": "2025-06-02T09:30:01.457Z", "expiresAt": null}""";
+
+        /** {@code GET /v1/sessions}: list entries leave out the variables and the spec's initializers. */
+        static final String SESSION_LIST = """
+                {"sessions": [{"id": "demo", "spec": {"id": "demo", "axis": null, "offset": true, "scale": false, "decayRate": 0.999,
+                  "eps": 0.001, "updateOpsCollection": "update_ops", "dtype": "float32", "ttlSeconds": null},
+                  "inputShape": [null, 2],
+                  "counters": {"forwards": 1, "updateOpsCreated": 2, "updateOpsApplied": 0, "updateOpsPending": 2, "updateOpsDiscarded": 0},
+                  "version": 2, "createdAt": "2025-06-02T09:30:00.120Z", "updatedAt": "2025-06-02T09:30:01.457Z", "expiresAt": null}],
+                 "nextPageToken": null}""";
+
+        /** {@code GET /v1/sessions/demo/variables} after the E1 forward: the ops are still pending. */
+        static final String VARIABLES = """
+                {"variables": {"movingMean": {"shape": [1, 2], "data": [0.0, 0.0]}, "movingVariance": {"shape": [1, 2], "data": [1.0, 1.0]},
+                 "beta": {"shape": [1, 2], "data": [0.0, 0.0]}}, "version": 2}""";
+
+        /** The assign request's flat example, on the session at version 2. */
+        static final String ASSIGNED = """
+                {"name": "movingMean", "value": {"shape": [1, 2], "data": [10.0, 10.0]}, "version": 3}""";
+
+        /** {@code GET /v1/sessions/demo/updates} after the E1 forward. */
+        static final String UPDATES = """
+                {"updates": [
+                  {"id": 1, "collection": "update_ops", "variable": "movingMean", "value": {"shape": [1, 2], "data": [2.0, 2.0]},
+                   "decay": 0.999, "createdAt": "2025-06-02T09:30:01.457Z"},
+                  {"id": 2, "collection": "update_ops", "variable": "movingVariance", "value": {"shape": [1, 2], "data": [0.6666667, 8.0]},
+                   "decay": 0.999, "createdAt": "2025-06-02T09:30:01.457Z"}],
+                 "count": 2, "nextPageToken": null}""";
+
+        /** {@code POST /v1/sessions/demo/updates/apply {}} after the E1 forward: SEMANTICS.md E2. */
+        static final String APPLIED = """
+                {"applied": [1, 2], "alreadyApplied": [],
+                 "variables": {"movingMean": {"shape": [1, 2], "data": [0.002, 0.002]}, "movingVariance": {"shape": [1, 2], "data": [0.9996667, 1.007]},
+                  "beta": {"shape": [1, 2], "data": [0.0, 0.0]}},
+                 "version": 3}""";
+
+        /** {@code DELETE /v1/sessions/demo/updates} after the E1 forward. */
+        static final String DISCARDED = """
+                {"discarded": [1, 2], "notPending": [], "version": 3}""";
+
+        /** {@code GET /v1/updates?collection=update_ops} with demo's two E1 ops pending. */
+        static final String COLLECTION_UPDATES = """
+                {"collection": "update_ops", "updates": [
+                  {"sessionId": "demo", "id": 1, "collection": "update_ops", "variable": "movingMean",
+                   "value": {"shape": [1, 2], "data": [2.0, 2.0]}, "decay": 0.999, "createdAt": "2025-06-02T09:30:01.457Z"},
+                  {"sessionId": "demo", "id": 2, "collection": "update_ops", "variable": "movingVariance",
+                   "value": {"shape": [1, 2], "data": [0.6666667, 8.0]}, "decay": 0.999, "createdAt": "2025-06-02T09:30:01.457Z"}],
+                 "nextPageToken": null}""";
+
+        /** {@code POST /v1/updates/apply?collection=update_ops} with demo's two E1 ops pending. */
+        static final String COLLECTION_APPLIED = """
+                {"collection": "update_ops", "sessions": [{"sessionId": "demo", "applied": [1, 2], "version": 3}], "appliedCount": 2}""";
+
+        // errors
+
+        /** A 404 for session {@code demo}; the customizer sets {@code instance} to each operation's path, as for {@link #INVALID_PAGE_SIZE}. */
+        static final String SESSION_NOT_FOUND = """
+                {"type": "https://batchnorm.dev/problems/session-not-found", "title": "Session not found", "status": 404,
+                 "detail": "No session has the id 'demo'.", "instance": "/v1/sessions/demo", "code": "session_not_found"}""";
+
+        static final String VARIABLE_NOT_FOUND = """
+                {"type": "https://batchnorm.dev/problems/variable-not-found", "title": "Variable not found", "status": 404,
+                 "detail": "This session has no variable 'gamma'; it has movingMean, movingVariance, beta (when offset) and gamma (when scale).",
+                 "instance": "/v1/sessions/demo/variables/gamma", "code": "variable_not_found"}""";
+
+        static final String MISSING_API_KEY = """
+                {"type": "https://batchnorm.dev/problems/missing-api-key", "title": "Unauthorized", "status": 401,
+                 "detail": "This endpoint needs an API key: send it as Authorization: Bearer <key>.",
+                 "instance": "urn:uuid:f6e96026-ffea-4b79-8e02-4c606ab10b45", "code": "missing_api_key"}""";
+
+        static final String INVALID_API_KEY = """
+                {"type": "https://batchnorm.dev/problems/invalid-api-key", "title": "Unauthorized", "status": 401,
+                 "detail": "The API key is not valid: unknown, revoked, or not sent as one Authorization: Bearer <key> header.",
+                 "instance": "urn:uuid:f06668b5-6c90-46bf-811d-31b2b96fb568", "code": "invalid_api_key"}""";
+
+        static final String RATE_LIMITED = """
+                {"type": "https://batchnorm.dev/problems/rate-limited", "title": "Too many requests", "status": 429,
+                 "detail": "This tenant may send 20 requests per second (bursts of 40); retry in 1 s. Nothing was done.",
+                 "instance": "/v1/sessions", "code": "rate_limited", "retryAfterSeconds": 1}""";
+
+        static final String SESSION_QUOTA_REACHED = """
+                {"type": "https://batchnorm.dev/problems/session-quota-reached", "title": "Limit reached", "status": 409,
+                 "detail": "Your tenant holds its quota of 100 sessions; delete some first.", "instance": "/v1/sessions",
+                 "code": "session_quota_reached", "limit": 100}""";
+
+        static final String INVALID_PAGE_SIZE = """
+                {"type": "https://batchnorm.dev/problems/invalid-parameter", "title": "Invalid parameter", "status": 400,
+                 "detail": "pageSize must be from 1 to 1000.", "instance": "/v1/sessions", "code": "invalid_parameter"}""";
+
+        /** A 400 by operation id: a validation problem that operation answers. */
+        static final java.util.Map<String, String> BAD_REQUEST = java.util.Map.of(
+                "createSession", """
+                        {"type": "https://batchnorm.dev/problems/invalid-session-spec", "title": "Invalid session spec", "status": 400,
+                         "detail": "/eps: eps must be a number > 0 that stays positive and finite in the session's dtype",
+                         "instance": "/v1/sessions", "code": "invalid_session_spec",
+                         "errors": [{"pointer": "/eps", "message": "eps must be a number > 0 that stays positive and finite in the session's dtype"}]}""",
+                "listSessions", INVALID_PAGE_SIZE,
+                "forward", """
+                        {"type": "https://batchnorm.dev/problems/ragged-tensor", "title": "Invalid tensor", "status": 400,
+                         "detail": "this array has 1 elements, expected 2", "instance": "/v1/sessions/demo/forward", "code": "ragged_tensor",
+                         "errors": [{"pointer": "/inputs/1", "message": "this array has 1 elements, expected 2"}]}""",
+                "assignVariable", """
+                        {"type": "https://batchnorm.dev/problems/invalid-value", "title": "Invalid request", "status": 400,
+                         "detail": "A variance cannot be negative.", "instance": "/v1/sessions/demo/variables/movingVariance", "code": "invalid_value",
+                         "errors": [{"pointer": "", "message": "A variance cannot be negative."}]}""",
+                "listUpdates", INVALID_PAGE_SIZE,
+                "applyUpdates", """
+                        {"type": "https://batchnorm.dev/problems/invalid-field", "title": "Invalid request", "status": 400,
+                         "detail": "An update op id is an integer.", "instance": "/v1/sessions/demo/updates/apply", "code": "invalid_field",
+                         "errors": [{"pointer": "/ids/0", "message": "An update op id is an integer."}]}""",
+                "discardUpdates", """
+                        {"type": "https://batchnorm.dev/problems/invalid-parameter", "title": "Invalid parameter", "status": 400,
+                         "detail": "ids must be a comma-separated list of integers, e.g. ids=1,2.", "instance": "/v1/sessions/demo/updates",
+                         "code": "invalid_parameter"}""",
+                "listCollectionUpdates", INVALID_PAGE_SIZE);
+    }
 }

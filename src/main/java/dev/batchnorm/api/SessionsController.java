@@ -79,13 +79,16 @@ class SessionsController {
     @ApiResponse(responseCode = "201", description = "Created.",
             headers = {@Header(name = "Location", description = "/v1/sessions/{id}", schema = @Schema(type = "string", format = "uri-reference")),
                     @Header(name = "ETag", description = "The session's version, quoted: \"<version>\".", schema = @Schema(type = "string"))},
-            content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = SessionView.class)))
+            content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = SessionView.class), examples = @ExampleObject(
+                    name = "created", summary = "The basic example's answer: Sonnet's defaults, no shape yet", value = ApiDocs.Examples.SESSION_CREATED)))
     @ApiResponse(responseCode = "200", description = "A session with this id and the identical effective spec exists: a retried create.",
             headers = @Header(name = "ETag", description = "The session's version, quoted.", schema = @Schema(type = "string")),
-            content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = SessionView.class)))
+            content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = SessionView.class), examples = @ExampleObject(
+                    name = "retried", summary = "The basic example sent again before any forward: the same session", value = ApiDocs.Examples.SESSION_CREATED)))
     @ApiDocs.BadRequest("invalid_session_spec (with errors: a pointer for each invalid field), invalid_body, malformed_json, trailing_content; "
             + "an initializer's tensor codes (ragged_tensor, non_numeric_value, non_finite_value, shape_data_mismatch, ...).")
-    @ApiDocs.Conflict("session_exists: the id names a session with another spec; session_limit_reached (with limit).")
+    @ApiDocs.Conflict("session_exists: the id names a session with another spec; session_limit_reached (with limit): the service's "
+            + "batchnorm.limits.max-sessions; session_quota_reached (with limit): the tenant's max-sessions quota (batchnorm.security.quota).")
     @ApiDocs.TooLarge("request_too_large, too_many_statistics, nesting_too_deep.")
     @ApiDocs.UnsupportedMediaType("unsupported_media_type: the body is not JSON.")
     ResponseEntity<SessionView> create(HttpServletRequest request) {
@@ -102,7 +105,9 @@ class SessionsController {
     @GetMapping
     @Tag(name = "Sessions")
     @Operation(operationId = "listSessions", summary = "List sessions in id order, without their variables")
-    @ApiResponse(responseCode = "200", description = "A page of sessions.")
+    @ApiResponse(responseCode = "200", description = "A page of sessions.", content = @Content(mediaType = ApiDocs.JSON,
+            schema = @Schema(implementation = SessionPage.class), examples = @ExampleObject(name = "onePage",
+                    summary = "demo after the E1 forward; entries leave out variables and initializers", value = ApiDocs.Examples.SESSION_LIST)))
     @ApiDocs.BadRequest("invalid_parameter (pageSize out of range), invalid_page_token.")
     SessionPage list(
             @Parameter(description = "Sessions per page: from 1 to batchnorm.limits.max-page-size (1000 by default); 100 by default.",
@@ -120,7 +125,9 @@ class SessionsController {
     @Tag(name = "Sessions")
     @Operation(operationId = "getSession", summary = "Get a session: effective spec, input shape, variables, counters, version (also the ETag)")
     @ApiResponse(responseCode = "200", description = "The session.",
-            headers = @Header(name = "ETag", description = "The session's version, quoted: \"<version>\".", schema = @Schema(type = "string")))
+            headers = @Header(name = "ETag", description = "The session's version, quoted: \"<version>\".", schema = @Schema(type = "string")),
+            content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = SessionView.class), examples = @ExampleObject(
+                    name = "afterE1", summary = "demo after the E1 forward: shape fixed, two update ops pending", value = ApiDocs.Examples.SESSION)))
     @ApiDocs.NotFound
     ResponseEntity<SessionView> get(@Parameter(description = "The session id.", example = "demo") @PathVariable String id) {
         SessionSnapshot s = sessions.get(id);
@@ -142,7 +149,10 @@ class SessionsController {
     @Tag(name = "Variables")
     @Operation(operationId = "getVariables", summary = "Get the variables (flat form) and the version they belong to")
     @ApiResponse(responseCode = "200", description = "The variables.",
-            headers = @Header(name = "ETag", description = "The session's version, quoted: \"<version>\".", schema = @Schema(type = "string")))
+            headers = @Header(name = "ETag", description = "The session's version, quoted: \"<version>\".", schema = @Schema(type = "string")),
+            content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = VariablesView.class), examples = @ExampleObject(
+                    name = "afterE1", summary = "demo after the E1 forward: the ops are pending, so the moving statistics are untouched",
+                    value = ApiDocs.Examples.VARIABLES)))
     @ApiDocs.NotFound
     ResponseEntity<VariablesView> variables(@Parameter(description = "The session id.", example = "demo") @PathVariable String id) {
         SessionSnapshot s = sessions.get(id);
@@ -163,7 +173,9 @@ class SessionsController {
             @Content(mediaType = ApiDocs.NPY, schema = @Schema(type = "string", format = "binary",
                     description = "A NumPy .npy document (little-endian float32/float64, C order)."))})
     @ApiResponse(responseCode = "200", description = "Assigned.",
-            headers = @Header(name = "ETag", description = "The session's new version, quoted.", schema = @Schema(type = "string")))
+            headers = @Header(name = "ETag", description = "The session's new version, quoted.", schema = @Schema(type = "string")),
+            content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = VariableView.class), examples = @ExampleObject(
+                    name = "flat", summary = "The flat example's answer on demo at version 2", value = ApiDocs.Examples.ASSIGNED)))
     @ApiDocs.BadRequest("invalid_value (a negative variance), the tensor codes (ragged_tensor, non_numeric_value, non_finite_value, ...), "
             + "malformed_json, trailing_content; .npy bodies: npy_invalid, npy_truncated, npy_fortran_order, npy_big_endian, npy_unsupported_dtype.")
     @ApiDocs.NotFound("session_not_found; variable_not_found: the name is not one of the session's variables.")

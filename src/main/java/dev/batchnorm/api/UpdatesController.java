@@ -119,7 +119,9 @@ class UpdatesController {
     @GetMapping(path = "/v1/sessions/{id}/updates", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "listUpdates", summary = "List the session's pending update ops in id order",
             description = "Sonnet's tf.get_collection(UPDATE_OPS) for one module. count is the number pending in all; pages follow nextPageToken.")
-    @ApiResponse(responseCode = "200", description = "A page of pending ops.")
+    @ApiResponse(responseCode = "200", description = "A page of pending ops.", content = @Content(mediaType = ApiDocs.JSON,
+            schema = @Schema(implementation = OpsPage.class), examples = @ExampleObject(name = "afterE1",
+                    summary = "The two ops of the E1 forward", value = ApiDocs.Examples.UPDATES)))
     @ApiDocs.BadRequest("invalid_parameter (pageSize out of range), invalid_page_token.")
     @ApiDocs.NotFound
     OpsPage list(@Parameter(description = "The session id.", example = "demo") @PathVariable String id,
@@ -144,7 +146,9 @@ class UpdatesController {
                     @ExampleObject(name = "all", summary = "Every pending op, in id order", value = "{}"),
                     @ExampleObject(name = "ids", summary = "These ops", value = "{\"ids\": [1, 2]}"),
                     @ExampleObject(name = "throughId", summary = "Every pending op up to id 2", value = "{\"throughId\": 2}")}))
-    @ApiResponse(responseCode = "200", description = "Applied; the new variables.")
+    @ApiResponse(responseCode = "200", description = "Applied; the new variables.", content = @Content(mediaType = ApiDocs.JSON,
+            schema = @Schema(implementation = ApplyView.class), examples = @ExampleObject(name = "e2",
+                    summary = "The all example's answer after the E1 forward (SEMANTICS.md E2)", value = ApiDocs.Examples.APPLIED)))
     @ApiDocs.BadRequest("invalid_body, invalid_field, unknown_field, malformed_json, trailing_content; non_finite_result: "
             + "the ops would overflow the session's dtype (nothing is applied).")
     @ApiDocs.NotFound("session_not_found; update_not_found (with ids): an id that never existed, and nothing is applied.")
@@ -163,7 +167,9 @@ class UpdatesController {
     @Operation(operationId = "discardUpdates", summary = "Discard pending update ops (all, ?ids=1,2 or ?throughId=n)",
             description = "Ids that are no longer pending are reported in notPending; an id that never existed is 404 and nothing is discarded. "
                     + "A discarded op can never be applied.")
-    @ApiResponse(responseCode = "200", description = "Discarded.")
+    @ApiResponse(responseCode = "200", description = "Discarded.", content = @Content(mediaType = ApiDocs.JSON,
+            schema = @Schema(implementation = DiscardView.class), examples = @ExampleObject(name = "all",
+                    summary = "Discarding every pending op after the E1 forward", value = ApiDocs.Examples.DISCARDED)))
     @ApiDocs.BadRequest("invalid_parameter: ids is not a comma-separated list of integers, or both ids and throughId are given.")
     @ApiDocs.NotFound("session_not_found; update_not_found (with ids): an id that never existed, and nothing is discarded.")
     DiscardView discard(@Parameter(description = "The session id.", example = "demo") @PathVariable String id,
@@ -188,7 +194,9 @@ class UpdatesController {
     @GetMapping(path = "/v1/updates", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "listCollectionUpdates", summary = "List pending update ops across every session of a collection",
             description = "Like tf.get_collection(UPDATE_OPS), which spans every module: ordered by session id, then op id.")
-    @ApiResponse(responseCode = "200", description = "A page of pending ops.")
+    @ApiResponse(responseCode = "200", description = "A page of pending ops.", content = @Content(mediaType = ApiDocs.JSON,
+            schema = @Schema(implementation = CollectionOpsPage.class), examples = @ExampleObject(name = "afterE1",
+                    summary = "update_ops with demo's two E1 ops pending", value = ApiDocs.Examples.COLLECTION_UPDATES)))
     @ApiDocs.BadRequest("invalid_parameter (pageSize out of range), invalid_page_token.")
     CollectionOpsPage listCollection(
             @Parameter(description = "The collection.", example = "update_ops") @RequestParam(defaultValue = SessionSpec.DEFAULT_COLLECTION) String collection,
@@ -221,7 +229,9 @@ class UpdatesController {
     @Operation(operationId = "applyCollectionUpdates", summary = "Apply every pending op of every session in a collection",
             description = "sess.run(tf.get_collection(UPDATE_OPS)) across modules: atomic per session; the answer reports each session's result. "
                     + "A session whose ops would overflow its dtype is reported with an error and keeps them pending; the others are applied.")
-    @ApiResponse(responseCode = "200", description = "Each session's result.")
+    @ApiResponse(responseCode = "200", description = "Each session's result.", content = @Content(mediaType = ApiDocs.JSON,
+            schema = @Schema(implementation = CollectionApplyView.class), examples = @ExampleObject(name = "afterE1",
+                    summary = "update_ops with demo's two E1 ops pending", value = ApiDocs.Examples.COLLECTION_APPLIED)))
     CollectionApplyView applyCollection(
             @Parameter(description = "The collection.", example = "update_ops") @RequestParam(defaultValue = SessionSpec.DEFAULT_COLLECTION) String collection) {
         List<SessionApplyView> out = new ArrayList<>();

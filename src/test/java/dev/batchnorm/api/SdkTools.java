@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Finds the tools the SDK tests need (python3, node, tsc) and runs them. A missing tool fails the
  * test with what to install; only {@code -Dsdk.tools.optional=true} (for a developer machine)
- * turns that into a skip.
+ * turns that into a skip, and never when {@code CI} is set.
  */
 final class SdkTools {
 
@@ -35,8 +35,19 @@ final class SdkTools {
         return dir;
     }
 
+    static final String OPTIONAL_PROPERTY = "sdk.tools.optional";
+
+    /** Whether a missing tool may skip its test: -Dsdk.tools.optional=true, refused when CI is set. */
+    static boolean toolsOptional(String property, String ci) {
+        return Ci.developerSwitch(Boolean.parseBoolean(property), "-D" + OPTIONAL_PROPERTY + "=" + property, ci);
+    }
+
     /** A tool: the system property if set, else the first candidate that exists, else PATH. */
     static Path require(String tool, String property, String install, Path... candidates) {
+        return require(tool, property, install, toolsOptional(System.getProperty(OPTIONAL_PROPERTY), Ci.env()), candidates);
+    }
+
+    static Path require(String tool, String property, String install, boolean optional, Path... candidates) {
         Optional<Path> found = Optional.ofNullable(System.getProperty(property)).map(Path::of).filter(Files::isExecutable);
         for (Path c : candidates) {
             if (found.isEmpty() && Files.isExecutable(c)) {
@@ -48,8 +59,9 @@ final class SdkTools {
         }
         if (found.isEmpty()) {
             String message = tool + " is needed by this test and was not found (set -D" + property + "=/path/to/" + tool
-                    + " or put it on PATH). Install it: " + install + ". On a developer machine without it, -Dsdk.tools.optional=true skips.";
-            if (Boolean.getBoolean("sdk.tools.optional")) {
+                    + " or put it on PATH). Install it: " + install + ". On a developer machine without it, -D" + OPTIONAL_PROPERTY
+                    + "=true skips (refused when CI is set).";
+            if (optional) {
                 Assumptions.abort(message);
             }
             fail(message);

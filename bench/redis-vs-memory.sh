@@ -17,7 +17,7 @@
 # non-2xx or unexpected body is reported INVALID and the script exits 1. Every process it started
 # is stopped on exit. Traffic goes to 127.0.0.1 only; every step is bounded in time.
 #
-# Knobs (environment): WARMUP (20s per workload), DURATION (20s), THREADS (2), CONNECTIONS (16),
+# Knobs (environment): WARMUP (40s per workload), DURATION (20s), THREADS (2), CONNECTIONS (16),
 # JAVA_OPTS (none), QUIET_WAIT (600: seconds in all that the script may spend waiting, before each
 # store and each measurement, for other processes to use under 0.25 cores; then it goes on
 # regardless), RETRIES (2: a measurement during which processes this script did not start used
@@ -28,7 +28,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-WARMUP="${WARMUP:-20s}"
+WARMUP="${WARMUP:-40s}"
 DURATION="${DURATION:-20s}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-16}"

@@ -109,6 +109,9 @@ app.kubernetes.io/component: redis
 {{- if and .Values.security.keys (ne .Values.security.mode "api-key") }}
 {{- fail "security.keys is for security.mode=api-key: remove the keys, or set the mode" }}
 {{- end }}
+{{- if and (include "batchnorm.security.apiKey" .) .Values.security.restrict.metrics .Values.metrics.serviceMonitor.enabled (not .Values.metrics.serviceMonitor.authorization) }}
+{{- fail "security.restrict.metrics=true makes /actuator/prometheus need a key: give the ServiceMonitor one with metrics.serviceMonitor.authorization, or set security.restrict.metrics=false" }}
+{{- end }}
 {{- $needed := add .Values.lifecycle.preStopSleepSeconds .Values.lifecycle.shutdownTimeoutSeconds }}
 {{- if le (int .Values.lifecycle.terminationGracePeriodSeconds) (int $needed) }}
 {{- fail (printf "lifecycle.terminationGracePeriodSeconds (%d) must exceed preStopSleepSeconds + shutdownTimeoutSeconds (%d), or Kubernetes kills requests still in flight" (int .Values.lifecycle.terminationGracePeriodSeconds) (int $needed)) }}

@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -35,7 +37,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * its operating-system environment and nothing else: every variable must be bound by one of the
  * application's configuration properties (Spring's own report of where each bound value came
  * from says so), and the probe paths and the metrics path must answer on the ports the chart
- * names. A misspelt variable, a wrong prefix or a value that does not convert fails here.
+ * names, the metrics with or without a key as the render's security.restrict.metrics says. A
+ * misspelt variable, a wrong prefix or a value that does not convert fails here.
  */
 class ChartEnvironmentTests {
 
@@ -81,10 +84,27 @@ class ChartEnvironmentTests {
             // readiness exists (200 with the memory store; 503 here for Redis, which is not running)
             int expectedReadiness = "memory".equals(env.get("BATCHNORM_STORE_TYPE")) ? 200 : 503;
             assertThat(get(http, app.getReadinessProbe().getHttpGet().getPath())).isEqualTo(expectedReadiness);
-            // the key check covers the API port only: with a separate management port, Prometheus needs no key
-            assertThat(get(management, "/actuator/prometheus")).isEqualTo(200);
-            if ("api-key".equals(env.get("BATCHNORM_SECURITY_MODE"))) {
+            boolean apiKey = "api-key".equals(env.get("BATCHNORM_SECURITY_MODE"));
+            if (apiKey) {
                 assertThat(get(http, "/v1/sessions")).as("the API without a key").isEqualTo(401);
+            }
+            // the key check runs on the management port too: health is open there, the metrics need
+            // a key exactly when the render restricts them, and every answer has the security headers
+            List<HttpResponse<Void>> answers = new ArrayList<>();
+            answers.add(send(management, "/actuator/health/readiness", null));
+            assertThat(answers.getLast().statusCode()).isEqualTo(expectedReadiness);
+            answers.add(send(management, "/actuator/prometheus", null));
+            if (apiKey && "true".equals(env.get("BATCHNORM_SECURITY_RESTRICT_METRICS"))) {
+                assertThat(answers.getLast().statusCode()).as("metrics without a key, restricted").isEqualTo(401);
+                answers.add(send(management, "/actuator/prometheus", key));
+                assertThat(answers.getLast().statusCode()).as("metrics with a key").isEqualTo(200);
+            } else {
+                assertThat(answers.getLast().statusCode()).as("metrics without a key, open").isEqualTo(200);
+            }
+            for (HttpResponse<Void> a : answers) {
+                assertThat(a.headers().firstValue("X-Content-Type-Options")).as(a.uri().toString()).hasValue("nosniff");
+                assertThat(a.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+                assertThat(a.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'none'; frame-ancestors 'none'");
             }
             // and the actuator is not on the API's port, where an Ingress would expose it
             // (with a key, which the API port asks for on any unknown path in mode api-key)
@@ -152,12 +172,17 @@ class ChartEnvironmentTests {
 
     /** Status of a GET, with {@code Authorization: Bearer <apiKey>} unless {@code apiKey} is null. */
     static int get(int port, String path, String apiKey) throws IOException, InterruptedException {
+        return send(port, path, apiKey).statusCode();
+    }
+
+    /** A GET's answer (status and headers), with {@code Authorization: Bearer <apiKey>} unless {@code apiKey} is null. */
+    static HttpResponse<Void> send(int port, String path, String apiKey) throws IOException, InterruptedException {
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20)).GET();
             if (apiKey != null) {
                 b.header("Authorization", "Bearer " + apiKey);
             }
-            return client.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return client.send(b.build(), HttpResponse.BodyHandlers.discarding());
         }
     }
 

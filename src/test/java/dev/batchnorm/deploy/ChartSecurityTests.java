@@ -36,7 +36,8 @@ class ChartSecurityTests {
         assertThat(r.configMap().getData()).containsEntry("BATCHNORM_SECURITY_MODE", "api-key")
                 .containsEntry("BATCHNORM_SECURITY_KEYSFILE", MOUNT + "/keys")
                 .containsEntry("BATCHNORM_SECURITY_KEYSRELOADINTERVAL", "30s")
-                .containsEntry("BATCHNORM_SECURITY_RESTRICT_METRICS", "true")
+                // the actuator's port is private: Prometheus scrapes it without a key unless restrict.metrics says otherwise
+                .containsEntry("BATCHNORM_SECURITY_RESTRICT_METRICS", "false")
                 .containsEntry("BATCHNORM_SECURITY_RESTRICT_APIDOCS", "false")
                 .containsEntry("BATCHNORM_SECURITY_RESTRICT_SWAGGERUI", "false")
                 // no quota unless one is set
@@ -64,6 +65,29 @@ class ChartSecurityTests {
                 .containsEntry("BATCHNORM_SECURITY_RESTRICT_METRICS", "false")
                 .containsEntry("BATCHNORM_SECURITY_RESTRICT_APIDOCS", "true")
                 .containsEntry("BATCHNORM_SECURITY_RESTRICT_SWAGGERUI", "true");
+    }
+
+    @Test
+    void restrictedMetrics_ShouldHaveTheServiceMonitorSendAKey() {
+        Chart.Rendered r = Chart.renderCi("external-redis-values.yaml");
+        assertThat(r.configMap().getData()).containsEntry("BATCHNORM_SECURITY_RESTRICT_METRICS", "true");
+        ServiceMonitor.Authorization auth = r.one(ServiceMonitor.class).getSpec().endpoints.getFirst().authorization;
+        assertThat(auth).isNotNull();
+        assertThat(auth.type).isEqualTo("Bearer");
+        assertThat(auth.credentials.getName()).isEqualTo("batchnorm-metrics-key");
+        assertThat(auth.credentials.getKey()).isEqualTo("key");
+        // a ServiceMonitor without a key would only ever get 401s: the render refuses it
+        assertThatThrownBy(() -> Chart.render(null, Map.of("security.restrict.metrics", true, "metrics.serviceMonitor.enabled", true)))
+                .hasMessageContaining("metrics.serviceMonitor.authorization");
+        // open metrics (the default), or no keys at all: nothing to send
+        assertThat(Chart.render(null, Map.of("metrics.serviceMonitor.enabled", true)).one(ServiceMonitor.class).getSpec().endpoints.getFirst()
+                .authorization).isNull();
+        assertThat(Chart.render(null, Map.of("security.mode", "none", "security.restrict.metrics", true, "metrics.serviceMonitor.enabled", true))
+                .all(ServiceMonitor.class)).hasSize(1);
+        // NOTES.txt tells whether the metrics need a key
+        assertThat(notes(Map.of())).contains("nor do the metrics").contains("curl localhost:8081/actuator/prometheus\n");
+        assertThat(notes(Map.of("security.restrict.metrics", true))).contains("the metrics need one")
+                .contains("curl localhost:8081/actuator/prometheus -H \"Authorization: Bearer $KEY\"");
     }
 
     @Test

@@ -135,7 +135,10 @@ class DockerImageIT {
     @Test
     @Order(4)
     void everyVariableTheChartSets_ShouldBeBoundByTheRunningService() throws Exception {
-        String report = app.body(hostPort(Pods.port(container, "management")), "/actuator/configprops");
+        // the management port checks keys too: configprops, like any actuator path but health and open metrics, needs one
+        int management = hostPort(Pods.port(container, "management"));
+        assertThat(app.status(management, "/actuator/configprops")).as("configprops without a key").isEqualTo(401);
+        String report = app.body(management, "/actuator/configprops", API_KEY);
         Set<String> bound = new TreeSet<>();
         Matcher m = ENV_ORIGIN.matcher(report);
         while (m.find()) {

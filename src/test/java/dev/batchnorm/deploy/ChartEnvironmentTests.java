@@ -3,6 +3,7 @@ package dev.batchnorm.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.batchnorm.BatchNormApplication;
+import dev.batchnorm.security.SecurityProperties;
 import dev.batchnorm.store.RedisTestServer;
 import io.fabric8.kubernetes.api.model.Container;
 import java.io.IOException;
@@ -10,7 +11,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +34,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The environment each render gives the service's container, handed to the real application as
@@ -45,7 +49,7 @@ class ChartEnvironmentTests {
     /** Read by the JVM itself, not by Spring; checked by running a JVM with it instead. */
     private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
 
-    private static final Pattern ENV_ORIGIN = Pattern.compile("System Environment Property \"([A-Za-z0-9_]+)\"");
+    private static final Pattern ENV_ORIGIN = Pattern.compile("System Environment Property \"([A-Za-z0-9_.-]+)\"");
 
     static Stream<Arguments> renders() {
         return HelmChartTests.renders();
@@ -76,6 +80,8 @@ class ChartEnvironmentTests {
         try (ConfigurableApplicationContext context = start(run)) {
             Set<String> bound = boundFromEnvironment(context);
             assertThat(env.keySet()).as("variables no configuration property bound").allSatisfy(v -> assertThat(bound).contains(v));
+            // and bound to what the values mean: the common quota and each tenant's own, key by key
+            assertQuotasBound(values, context.getBean(SecurityProperties.class));
 
             int http = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
             int management = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.management.port"));
@@ -121,9 +127,48 @@ class ChartEnvironmentTests {
         Map<String, String> env = new LinkedHashMap<>(Map.of("BATCHNORM_STORE_TYPE", "memory", "BATCHNORM_LIMITS_MAX_SESSIONS", "7",
                 "BATCHNORM_LIMITS_MAX_SESION", "5", "SPRING_DATA_REDIS_TIMOUT", "1s", "BATCHNORM_STORE_REDIS_PREFIX", "x",
                 "SERVER_PORT", "0"));
+        env.put("BATCHNORM_SECURITY_TENANTS_TEAM-A_MAXSESSIONS", "3");
+        env.put("BATCHNORM_SECURITY_TENANTS_TEAM-A_MAXSESION", "4");
+        env.put("BATCHNORM_SECURITY_QUOTA_MAXPENDINGELEMENTS", "9");
         try (ConfigurableApplicationContext context = start(env)) {
-            assertThat(boundFromEnvironment(context)).contains("BATCHNORM_STORE_TYPE", "BATCHNORM_LIMITS_MAX_SESSIONS", "SERVER_PORT")
-                    .doesNotContain("BATCHNORM_LIMITS_MAX_SESION", "SPRING_DATA_REDIS_TIMOUT", "BATCHNORM_STORE_REDIS_PREFIX");
+            assertThat(boundFromEnvironment(context)).contains("BATCHNORM_STORE_TYPE", "BATCHNORM_LIMITS_MAX_SESSIONS", "SERVER_PORT",
+                            "BATCHNORM_SECURITY_TENANTS_TEAM-A_MAXSESSIONS")
+                    .doesNotContain("BATCHNORM_LIMITS_MAX_SESION", "SPRING_DATA_REDIS_TIMOUT", "BATCHNORM_STORE_REDIS_PREFIX",
+                            "BATCHNORM_SECURITY_TENANTS_TEAM-A_MAXSESION", "BATCHNORM_SECURITY_QUOTA_MAXPENDINGELEMENTS");
+            assertThat(context.getBean(SecurityProperties.class).tenants().get("team-a").maxSessions()).isEqualTo(3);
+        }
+    }
+
+    /**
+     * The service's bound quotas equal what the render's values say: {@code security.quota} and
+     * every {@code security.tenants} entry, each key (0 or absent meaning none: the property unset).
+     */
+    @SuppressWarnings("unchecked")
+    static void assertQuotasBound(Path valuesFile, SecurityProperties bound) throws IOException, ReflectiveOperationException {
+        Map<String, Object> security = new LinkedHashMap<>();
+        if (valuesFile != null) {
+            Map<String, Object> values = new Yaml().load(Files.readString(valuesFile));
+            security.putAll((Map<String, Object>) values.getOrDefault("security", Map.of()));
+        }
+        assertQuota("security.quota", (Map<String, Object>) security.getOrDefault("quota", Map.of()), bound.quota());
+        Map<String, Object> tenants = (Map<String, Object>) security.getOrDefault("tenants", Map.of());
+        assertThat(bound.tenants().keySet()).as("tenants with quotas of their own").containsExactlyInAnyOrderElementsOf(tenants.keySet());
+        for (Map.Entry<String, Object> t : tenants.entrySet()) {
+            assertQuota("security.tenants." + t.getKey(), (Map<String, Object>) t.getValue(), bound.tenants().get(t.getKey()));
+        }
+    }
+
+    private static void assertQuota(String where, Map<String, Object> values, SecurityProperties.Quota bound) throws ReflectiveOperationException {
+        for (RecordComponent c : SecurityProperties.Quota.class.getRecordComponents()) {
+            Object value = values.get(c.getName());
+            Number expected = value == null || ((Number) value).doubleValue() == 0 ? null : (Number) value;
+            Number actual = (Number) c.getAccessor().invoke(bound);
+            if (expected == null) {
+                assertThat(actual).as(where + "." + c.getName()).isNull();
+            } else {
+                assertThat(actual).as(where + "." + c.getName()).isNotNull();
+                assertThat(actual.doubleValue()).as(where + "." + c.getName()).isEqualTo(expected.doubleValue());
+            }
         }
     }
 

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DockerImageIT {
 
-    private static final Pattern ENV_ORIGIN = Pattern.compile("System Environment Property \\\\?\"([A-Za-z0-9_]+)\\\\?\"");
+    private static final Pattern ENV_ORIGIN = Pattern.compile("System Environment Property \\\\?\"([A-Za-z0-9_.-]+)\\\\?\"");
 
     private static final String TENANT = "it";
     private static final String API_KEY = "it-key-" + UUID.randomUUID();

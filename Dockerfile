@@ -6,8 +6,9 @@
 #   docker build -t batchnorm-service:0.1.0 .
 #   docker run --rm -p 8080:8080 batchnorm-service:0.1.0
 #
-# src/test/java/dev/batchnorm/deploy/DockerImageIT runs this file's extract command and
-# ENTRYPOINT on the host; DockerfileTests lints it (keep both in step when editing).
+# src/test/java/dev/batchnorm/deploy/DockerBuildIT runs this file's build stage on the host (on a
+# copy of the context .dockerignore admits, Maven offline), DockerImageIT its extract command and
+# ENTRYPOINT; DockerfileTests lints it (keep them in step when editing).
 
 FROM eclipse-temurin:25.0.3_9-jdk-noble AS build
 WORKDIR /build
@@ -17,9 +18,11 @@ COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q dependency:go-offline
 
-# the tests need a Redis and take minutes; they run in CI (./mvnw verify), not in the image build
+# the tests need a Redis and take minutes; they run in CI (./mvnw verify), not in the image build.
+# The SDK generator would still run (generate-test-sources) and read openapi/openapi.yaml, which
+# is not in the build context: -Dcodegen.skip=true skips it.
 COPY src/ src/
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -Dmaven.test.skip=true \
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -Dmaven.test.skip=true -Dcodegen.skip=true \
     && cp target/batchnorm-service-*.jar app.jar \
     && java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted
 

@@ -90,6 +90,28 @@ app.kubernetes.io/component: redis
 {{- default (printf "%s-keys" (include "batchnorm.fullname" .) | trunc 63 | trimSuffix "-") .Values.security.existingSecret }}
 {{- end }}
 
+{{/* The ConfigMap entries of one quota (security.quota or a security.tenants entry), each under "<prefix>_<KEY>"; a value of 0 or none sets nothing. */}}
+{{- define "batchnorm.quotaEnv" -}}
+{{- $prefix := .prefix }}
+{{- with .quota }}
+{{- if .requestsPerSecond }}
+  {{ $prefix }}_REQUESTSPERSECOND: {{ .requestsPerSecond | toString | quote }}
+{{- end }}
+{{- if .burst }}
+  {{ $prefix }}_BURST: {{ .burst | int64 | toString | quote }}
+{{- end }}
+{{- if .maxSessions }}
+  {{ $prefix }}_MAXSESSIONS: {{ .maxSessions | int64 | toString | quote }}
+{{- end }}
+{{- if .maxPendingOpsPerSession }}
+  {{ $prefix }}_MAXPENDINGOPSPERSESSION: {{ .maxPendingOpsPerSession | int64 | toString | quote }}
+{{- end }}
+{{- if .maxPendingElementsPerSession }}
+  {{ $prefix }}_MAXPENDINGELEMENTSPERSESSION: {{ .maxPendingElementsPerSession | int64 | toString | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{/* Combinations that cannot work fail the render with a message that says why. */}}
 {{- define "batchnorm.validate" -}}
 {{- if eq .Values.store.type "memory" }}
@@ -108,6 +130,12 @@ app.kubernetes.io/component: redis
 {{- end }}
 {{- if and .Values.security.keys (ne .Values.security.mode "api-key") }}
 {{- fail "security.keys is for security.mode=api-key: remove the keys, or set the mode" }}
+{{- end }}
+{{- if and .Values.security.tenants (ne .Values.security.mode "api-key") }}
+{{- fail "security.tenants is for security.mode=api-key (mode none has one tenant, whose quotas are security.quota)" }}
+{{- end }}
+{{- if and (include "batchnorm.security.apiKey" .) .Values.security.restrict.metrics .Values.metrics.serviceMonitor.enabled (not .Values.metrics.serviceMonitor.authorization) }}
+{{- fail "security.restrict.metrics=true makes /actuator/prometheus need a key: give the ServiceMonitor one with metrics.serviceMonitor.authorization, or set security.restrict.metrics=false" }}
 {{- end }}
 {{- $needed := add .Values.lifecycle.preStopSleepSeconds .Values.lifecycle.shutdownTimeoutSeconds }}
 {{- if le (int .Values.lifecycle.terminationGracePeriodSeconds) (int $needed) }}

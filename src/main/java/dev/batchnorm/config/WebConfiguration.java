@@ -31,7 +31,12 @@ class WebConfiguration {
     /** Tomcat's errors outside Spring (malformed request lines) as problem+json too. */
     @org.springframework.context.annotation.Bean
     org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory> problemErrorPages() {
-        return factory -> factory.addContextCustomizers(context -> {
+        return WebConfiguration::problemErrorPages;
+    }
+
+    /** Also applied to the actuator's own server, by {@link ManagementServerConfiguration}. */
+    static void problemErrorPages(org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory factory) {
+        factory.addContextCustomizers(context -> {
             if (context.getParent() instanceof org.apache.catalina.core.StandardHost host) {
                 host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
             }
@@ -45,6 +50,10 @@ class WebConfiguration {
      */
     @org.springframework.context.annotation.Bean
     org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory> noFormBodies() {
-        return factory -> factory.addConnectorCustomizers(connector -> connector.setParseBodyMethods(""));
+        return WebConfiguration::noFormBodies;
+    }
+
+    static void noFormBodies(org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory factory) {
+        factory.addConnectorCustomizers(connector -> connector.setParseBodyMethods(""));
     }
 }

@@ -43,7 +43,12 @@ class SecurityConfiguration {
     /** After the observation filter (so refusals are in http.server.requests), before everything else. */
     @Bean
     FilterRegistrationBean<SecurityFilter> securityFilter(SecurityProperties props, ApiKeys keys, Tenants tenants, MeterRegistry registry) {
-        FilterRegistrationBean<SecurityFilter> bean = new FilterRegistrationBean<>(new SecurityFilter(props, keys, tenants, registry));
+        return registration(new SecurityFilter(props, keys, tenants, registry));
+    }
+
+    /** The filter on every path of a servlet context, first but for the observation filter. */
+    static FilterRegistrationBean<SecurityFilter> registration(SecurityFilter filter) {
+        FilterRegistrationBean<SecurityFilter> bean = new FilterRegistrationBean<>(filter);
         bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         bean.addUrlPatterns("/*");
         return bean;

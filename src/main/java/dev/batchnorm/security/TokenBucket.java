@@ -2,7 +2,9 @@ package dev.batchnorm.security;
 
 /**
  * A token bucket: {@code burst} requests at once, refilled at {@code perSecond}. Thread-safe; time
- * comes from the caller, in nanoseconds, so tests need no sleeping clock.
+ * comes from the caller, in nanoseconds, so tests need no sleeping clock. The {@link #unlimited()}
+ * bucket, every tenant's when no rate is set (the default), has no state and takes no lock, so
+ * requests never queue on it.
  */
 final class TokenBucket {
 
@@ -29,19 +31,21 @@ final class TokenBucket {
      *
      * @return 0 when taken, else how many nanoseconds until one is there (nothing is taken)
      */
-    synchronized long tryTake(long nowNanos) {
+    long tryTake(long nowNanos) {
         if (this == UNLIMITED) {
-            return 0;
+            return 0; // before any lock: one bucket shared by every tenant without a rate
         }
-        if (started) {
-            tokens = Math.min(capacity, tokens + (nowNanos - last) * perNano);
+        synchronized (this) {
+            if (started) {
+                tokens = Math.min(capacity, tokens + (nowNanos - last) * perNano);
+            }
+            started = true;
+            last = nowNanos;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return 0;
+            }
+            return Math.max(1, (long) Math.ceil((1 - tokens) / perNano));
         }
-        started = true;
-        last = nowNanos;
-        if (tokens >= 1) {
-            tokens -= 1;
-            return 0;
-        }
-        return Math.max(1, (long) Math.ceil((1 - tokens) / perNano));
     }
 }

@@ -112,6 +112,47 @@ class PlaygroundBrowserTests extends IntegrationTestBase {
     }
 
     @Test
+    void discard_ShouldEmptyTheCollection_AndLeaveTheEllipseWhereItWas() {
+        // Given the default mode, a short run: 20 training forwards leave 40 ops pending
+        click("preset-default-training");
+        WebElement forwards = driver.findElement(By.id("forwards"));
+        forwards.clear();
+        forwards.sendKeys("20");
+        run(() -> click("run"));
+        Picture before = picture();
+        String id = before.sessionId();
+        assertThat(before.number("pending")).isEqualTo("40");
+        assertThat(api.get("/v1/sessions/" + id + "/updates").json().get("count").asLong()).isEqualTo(40);
+        assertThat(driver.findElement(By.id("discard")).isEnabled()).isTrue();
+
+        // When
+        run(() -> click("discard"));
+
+        // Then the page shows no pending op, and the API lists none
+        Picture after = picture();
+        assertThat(driver.findElement(By.id("playground")).getDomAttribute("data-state")).isEqualTo("done");
+        assertThat(after.number("pending")).isEqualTo("0");
+        JsonNode updates = api.get("/v1/sessions/" + id + "/updates").json();
+        assertThat(updates.get("count").asLong()).isZero();
+        assertThat(updates.get("updates").isEmpty()).as(updates.toString()).isTrue();
+        // the moving statistics did not move: the ellipse, the numbers shown, and the session's own
+        assertThat(after.ellipse()).isEqualTo(before.ellipse());
+        assertThat(after.number("movingMean")).isEqualTo(before.number("movingMean"));
+        assertThat(after.number("movingVar")).isEqualTo(before.number("movingVar"));
+        assertThat(after.ellipse().cx()).isEqualTo(0.0);
+        assertThat(after.ellipse().rx()).isEqualTo(1.0);
+        assertPictureIsTheSessionsState(after, id);
+        // the ops were discarded, not lost in some other way: applying one is refused as discarded
+        HttpApi.Response apply = api.post("/v1/sessions/" + id + "/updates/apply", "{\"ids\": [1]}");
+        assertThat(apply.status()).as(apply.text()).isEqualTo(409);
+        assertThat(apply.json().get("code").asString()).isEqualTo("update_discarded");
+        // nothing is left to apply or discard
+        assertThat(driver.findElement(By.id("apply")).isEnabled()).isFalse();
+        assertThat(driver.findElement(By.id("discard")).isEnabled()).isFalse();
+        screenshot("playground-discarded.png");
+    }
+
+    @Test
     void inPlacePreset_ShouldMoveTheEllipseToTheCollectedStatistics_UsingOnlyTheKeyboard() {
         // Given the in-place preset, chosen and run from the keyboard (Space on the button, Enter in a field)
         driver.findElement(By.id("preset-in-place")).sendKeys(Keys.SPACE);

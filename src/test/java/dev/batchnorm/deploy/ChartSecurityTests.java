@@ -36,12 +36,15 @@ class ChartSecurityTests {
         assertThat(r.configMap().getData()).containsEntry("BATCHNORM_SECURITY_MODE", "api-key")
                 .containsEntry("BATCHNORM_SECURITY_KEYSFILE", MOUNT + "/keys")
                 .containsEntry("BATCHNORM_SECURITY_KEYSRELOADINTERVAL", "30s")
-                .containsEntry("BATCHNORM_SECURITY_RESTRICT_METRICS", "true")
+                // the actuator's port is private: Prometheus scrapes it without a key unless restrict.metrics says otherwise
+                .containsEntry("BATCHNORM_SECURITY_RESTRICT_METRICS", "false")
                 .containsEntry("BATCHNORM_SECURITY_RESTRICT_APIDOCS", "false")
                 .containsEntry("BATCHNORM_SECURITY_RESTRICT_SWAGGERUI", "false")
                 // no quota unless one is set
                 .doesNotContainKeys("BATCHNORM_SECURITY_QUOTA_REQUESTSPERSECOND", "BATCHNORM_SECURITY_QUOTA_BURST",
-                        "BATCHNORM_SECURITY_QUOTA_MAXSESSIONS", "BATCHNORM_SECURITY_QUOTA_MAXPENDINGOPSPERSESSION");
+                        "BATCHNORM_SECURITY_QUOTA_MAXSESSIONS", "BATCHNORM_SECURITY_QUOTA_MAXPENDINGOPSPERSESSION",
+                        "BATCHNORM_SECURITY_QUOTA_MAXPENDINGELEMENTSPERSESSION");
+        assertThat(r.configMap().getData().keySet()).noneMatch(k -> k.startsWith("BATCHNORM_SECURITY_TENANTS_"));
         assertKeysMounted(r, "batchnorm-service-keys");
         // the operator makes it (the chart would otherwise hold keys in its values): no Secret is rendered
         assertThat(r.all(Secret.class)).isEmpty();
@@ -61,9 +64,52 @@ class ChartSecurityTests {
                 .containsEntry("BATCHNORM_SECURITY_QUOTA_BURST", "20")
                 .containsEntry("BATCHNORM_SECURITY_QUOTA_MAXSESSIONS", "50")
                 .containsEntry("BATCHNORM_SECURITY_QUOTA_MAXPENDINGOPSPERSESSION", "1000")
+                .containsEntry("BATCHNORM_SECURITY_QUOTA_MAXPENDINGELEMENTSPERSESSION", "4000000")
                 .containsEntry("BATCHNORM_SECURITY_RESTRICT_METRICS", "false")
                 .containsEntry("BATCHNORM_SECURITY_RESTRICT_APIDOCS", "true")
                 .containsEntry("BATCHNORM_SECURITY_RESTRICT_SWAGGERUI", "true");
+    }
+
+    @Test
+    void restrictedMetrics_ShouldHaveTheServiceMonitorSendAKey() {
+        Chart.Rendered r = Chart.renderCi("external-redis-values.yaml");
+        assertThat(r.configMap().getData()).containsEntry("BATCHNORM_SECURITY_RESTRICT_METRICS", "true");
+        ServiceMonitor.Authorization auth = r.one(ServiceMonitor.class).getSpec().endpoints.getFirst().authorization;
+        assertThat(auth).isNotNull();
+        assertThat(auth.type).isEqualTo("Bearer");
+        assertThat(auth.credentials.getName()).isEqualTo("batchnorm-metrics-key");
+        assertThat(auth.credentials.getKey()).isEqualTo("key");
+        // a ServiceMonitor without a key would only ever get 401s: the render refuses it
+        assertThatThrownBy(() -> Chart.render(null, Map.of("security.restrict.metrics", true, "metrics.serviceMonitor.enabled", true)))
+                .hasMessageContaining("metrics.serviceMonitor.authorization");
+        // open metrics (the default), or no keys at all: nothing to send
+        assertThat(Chart.render(null, Map.of("metrics.serviceMonitor.enabled", true)).one(ServiceMonitor.class).getSpec().endpoints.getFirst()
+                .authorization).isNull();
+        assertThat(Chart.render(null, Map.of("security.mode", "none", "security.restrict.metrics", true, "metrics.serviceMonitor.enabled", true))
+                .all(ServiceMonitor.class)).hasSize(1);
+        // NOTES.txt tells whether the metrics need a key
+        assertThat(notes(Map.of())).contains("nor do the metrics").contains("curl localhost:8081/actuator/prometheus\n");
+        assertThat(notes(Map.of("security.restrict.metrics", true))).contains("the metrics need one")
+                .contains("curl localhost:8081/actuator/prometheus -H \"Authorization: Bearer $KEY\"");
+    }
+
+    @Test
+    void tenantQuotas_ShouldBecomeOneVariablePerTenantAndKey() {
+        Chart.Rendered r = Chart.renderCi("api-keys-values.yaml");
+        Map<String, String> tenants = new java.util.TreeMap<>(r.configMap().getData());
+        tenants.keySet().removeIf(k -> !k.startsWith("BATCHNORM_SECURITY_TENANTS_"));
+        assertThat(tenants).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "BATCHNORM_SECURITY_TENANTS_TEAM-A_REQUESTSPERSECOND", "12.5",
+                "BATCHNORM_SECURITY_TENANTS_TEAM-A_BURST", "100",
+                "BATCHNORM_SECURITY_TENANTS_TEAM-A_MAXSESSIONS", "500",
+                "BATCHNORM_SECURITY_TENANTS_TEAM-A_MAXPENDINGOPSPERSESSION", "20000",
+                "BATCHNORM_SECURITY_TENANTS_TEAM-A_MAXPENDINGELEMENTSPERSESSION", "16000000",
+                "BATCHNORM_SECURITY_TENANTS_TEAM-B_MAXSESSIONS", "5"));
+        // 0 sets nothing (the tenant keeps the common quota's value)
+        Map<String, String> data = Chart.render(null, Map.of("security.tenants.ml-research.requestsPerSecond", 3,
+                "security.tenants.ml-research.maxSessions", 0)).configMap().getData();
+        assertThat(data).containsEntry("BATCHNORM_SECURITY_TENANTS_ML-RESEARCH_REQUESTSPERSECOND", "3")
+                .doesNotContainKey("BATCHNORM_SECURITY_TENANTS_ML-RESEARCH_MAXSESSIONS");
     }
 
     @Test
@@ -97,6 +143,12 @@ class ChartSecurityTests {
         assertThatThrownBy(() -> Chart.render(null, Map.of("security.keys[0]", entry.replace("team-a", "Team_A")))).hasMessageContaining("/security/keys/0");
         assertThatThrownBy(() -> Chart.render(null, Map.of("security.mode", "apikey"))).hasMessageContaining("/security/mode");
         assertThatThrownBy(() -> Chart.render(null, Map.of("security.quota.maxSesions", 3))).hasMessageContaining("maxSesions");
+        // per-tenant quotas: a name the service refuses, an unknown key, a negative value, or mode none
+        assertThatThrownBy(() -> Chart.render(null, Map.of("security.tenants.Team_A.maxSessions", 3))).hasMessageContaining("invalid propertyName 'Team_A'");
+        assertThatThrownBy(() -> Chart.render(null, Map.of("security.tenants.team-a.maxSesions", 3))).hasMessageContaining("maxSesions");
+        assertThatThrownBy(() -> Chart.render(null, Map.of("security.tenants.team-a.burst", -1))).hasMessageContaining("/security/tenants/team-a/burst");
+        assertThatThrownBy(() -> Chart.render(null, Map.of("security.tenants.team-a.maxSessions", 3, "security.mode", "none")))
+                .hasMessageContaining("security.tenants is for security.mode=api-key");
         assertThatThrownBy(() -> Chart.render(null, Map.of("security.keysReloadInterval", "30 seconds"))).hasMessageContaining("/security/keysReloadInterval");
     }
 

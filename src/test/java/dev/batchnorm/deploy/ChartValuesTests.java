@@ -3,6 +3,7 @@ package dev.batchnorm.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.batchnorm.config.BatchNormProperties;
+import dev.batchnorm.security.SecurityProperties;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
@@ -119,5 +120,22 @@ class ChartValuesTests {
         }
         // and every limit the service has is in the chart
         assertThat(limits.keySet()).containsExactlyInAnyOrderElementsOf(names);
+    }
+
+    @Test
+    void quotas_ShouldOfferEveryQuotaOfTheService_CommonAndPerTenant() throws IOException {
+        Map<String, Object> values = new Yaml().load(Files.readString(Chart.DIR.resolve("values.yaml")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> security = (Map<String, Object>) values.get("security");
+        List<String> quotaKeys = java.util.Arrays.stream(SecurityProperties.Quota.class.getRecordComponents()).map(RecordComponent::getName).toList();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> quota = (Map<String, Object>) security.get("quota");
+        assertThat(quota.keySet()).as("security.quota = batchnorm.security.quota.*").containsExactlyInAnyOrderElementsOf(quotaKeys);
+        assertThat(security).as("security.tenants = batchnorm.security.tenants.<name>.*").containsKey("tenants");
+        // the schema describes a tenant's quota with exactly the same keys
+        JsonNode schema = JsonMapper.builder().build().readTree(Files.readString(Chart.DIR.resolve("values.schema.json")));
+        JsonNode tenant = schema.at("/properties/security/properties/tenants/additionalProperties/properties");
+        assertThat(tenant.propertyNames()).containsExactlyInAnyOrderElementsOf(quotaKeys);
+        assertThat(schema.at("/properties/security/properties/quota/properties").propertyNames()).containsExactlyInAnyOrderElementsOf(quotaKeys);
     }
 }

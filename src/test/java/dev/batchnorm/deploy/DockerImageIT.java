@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DockerImageIT {
 
-    private static final Pattern ENV_ORIGIN = Pattern.compile("System Environment Property \\\\?\"([A-Za-z0-9_]+)\\\\?\"");
+    private static final Pattern ENV_ORIGIN = Pattern.compile("System Environment Property \\\\?\"([A-Za-z0-9_.-]+)\\\\?\"");
 
     private static final String TENANT = "it";
     private static final String API_KEY = "it-key-" + UUID.randomUUID();
@@ -135,7 +135,10 @@ class DockerImageIT {
     @Test
     @Order(4)
     void everyVariableTheChartSets_ShouldBeBoundByTheRunningService() throws Exception {
-        String report = app.body(hostPort(Pods.port(container, "management")), "/actuator/configprops");
+        // the management port checks keys too: configprops, like any actuator path but health and open metrics, needs one
+        int management = hostPort(Pods.port(container, "management"));
+        assertThat(app.status(management, "/actuator/configprops")).as("configprops without a key").isEqualTo(401);
+        String report = app.body(management, "/actuator/configprops", API_KEY);
         Set<String> bound = new TreeSet<>();
         Matcher m = ENV_ORIGIN.matcher(report);
         while (m.find()) {

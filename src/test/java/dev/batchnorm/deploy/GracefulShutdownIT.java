@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -31,15 +32,16 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * start it (the Dockerfile's extracted layers and ENTRYPOINT) with the chart's default
  * environment and the Redis store.
  *
- * <p>What is asserted, precisely: (1) every request whose connection the service accepted got a
- * whole 2xx answer, or else was closed before any byte of an answer and was then never applied;
- * the only other outcome allowed is a connection refused because nothing listened any more, which
- * a client retries on another replica. (2) Requests in flight at SIGTERM finished after it. (3)
- * Readiness went DOWN before the web server stopped (the service's log) and, seen from outside,
- * was not ready again while the last requests were still finishing. (4) The process ended on its
- * own within the time Kubernetes leaves after the preStop pause, after a complete graceful
- * shutdown. (5) The store counted exactly the forwards that were answered 200: none lost, none
- * applied without an answer.
+ * <p>What is asserted, precisely: (1) every request whose connection was accepted before SIGTERM
+ * got a whole 200 answer, every one of them; the stream is arranged so that most clients are
+ * mid-request at that moment, and the test insists they were. (2) A request whose connection was
+ * made after SIGTERM may be refused (nothing listens any more: a client retries on another
+ * replica), or closed before any byte of an answer (the kernel completed the handshake, the server
+ * never took it), and then it was never applied; it fails in no other way. (3) Readiness went DOWN
+ * before the web server stopped (the service's log) and, seen from outside, was not ready again
+ * while the last requests were still finishing. (4) The process ended on its own within the time
+ * Kubernetes leaves after the preStop pause, after a complete graceful shutdown. (5) The store
+ * counted exactly the forwards that were answered 200: none lost, none applied without an answer.
  */
 class GracefulShutdownIT {
 
@@ -131,20 +133,30 @@ class GracefulShutdownIT {
             assertThat(exit).as("exited within %d s of SIGTERM%n%s", grace - preStop, app.tail()).isNotNull();
             assertThat(exit).as("128 + SIGTERM: shutdown hooks ran to the end").isEqualTo(143);
 
-            // (1) nothing accepted was lost
+            // (1) every connection made before SIGTERM got its whole 200: in flight at SIGTERM, answered after it
             List<SlowClient.Outcome> all = List.copyOf(outcomes);
-            assertThat(all).filteredOn(o -> o.kind() == SlowClient.Kind.FAILED).as("failed requests").isEmpty();
+            long sigterm = sigtermAt.get();
+            // connectedNanos is 0 for a request that never got a connection
+            Predicate<SlowClient.Outcome> connectedBefore = o -> o.connectedNanos() != 0 && o.connectedNanos() < sigterm;
+            List<SlowClient.Outcome> acceptedBefore = all.stream().filter(connectedBefore).toList();
+            assertThat(acceptedBefore).as("requests whose connection was accepted before SIGTERM").allSatisfy(o -> assertThat(o.kind())
+                    .as("%s, connected %.3f s before SIGTERM, ended %.3f s after it: %s", o.kind(), (sigterm - o.connectedNanos()) / 1e9,
+                            (o.finishedNanos() - sigterm) / 1e9, o.detail())
+                    .isEqualTo(SlowClient.Kind.OK));
+            long inFlight = acceptedBefore.stream().filter(o -> o.finishedNanos() > sigterm).count();
+            // the stream keeps nearly every client mid-request; fewer would make (1) an empty promise
+            assertThat(inFlight).as("requests in flight at SIGTERM (each then answered 200)").isGreaterThanOrEqualTo(CLIENTS - 2);
+
+            // (2) connections made after SIGTERM: refused, or closed unanswered (not applied: see (5)), or answered
+            List<SlowClient.Outcome> after = all.stream().filter(connectedBefore.negate()).toList();
+            assertThat(after).as("requests after SIGTERM").allSatisfy(o -> {
+                assertThat(o.kind()).as(o.detail()).isIn(SlowClient.Kind.OK, SlowClient.Kind.REFUSED, SlowClient.Kind.CLOSED_BEFORE_RESPONSE);
+                assertThat(o.finishedNanos()).isGreaterThan(sigterm);
+            });
             long ok = count(all, SlowClient.Kind.OK);
             long closed = count(all, SlowClient.Kind.CLOSED_BEFORE_RESPONSE);
             long refused = count(all, SlowClient.Kind.REFUSED);
-            assertThat(all).filteredOn(o -> o.kind() != SlowClient.Kind.OK)
-                    .allSatisfy(o -> assertThat(o.finishedNanos()).as("only after SIGTERM").isGreaterThan(sigtermAt.get()));
             assertThat(refused + closed).as("new connections stopped being served").isPositive();
-
-            // (2) requests in flight at SIGTERM finished after it
-            long inFlightFinished = all.stream().filter(o -> o.kind() == SlowClient.Kind.OK && o.connectedNanos() < sigtermAt.get()
-                    && o.finishedNanos() > sigtermAt.get()).count();
-            assertThat(inFlightFinished).as("in flight at SIGTERM, answered after it").isGreaterThanOrEqualTo(CLIENTS / 2);
 
             // (3) readiness DOWN first: in the service's own order of events...
             int down = serviceLog.indexOf("ReadinessState changed from ACCEPTING_TRAFFIC to REFUSING_TRAFFIC");
@@ -167,7 +179,7 @@ class GracefulShutdownIT {
             assertThat(forwards).as("forwards counted by the store = answered 200 (%d closed before an answer, %d refused)", closed, refused)
                     .isEqualTo(ok);
             System.out.printf("[GracefulShutdownIT] %d answered 200 (%d of them in flight at SIGTERM), %d closed before any answer and not applied,"
-                    + " %d refused; exit %d %.1f s after SIGTERM%n", ok, inFlightFinished, closed, refused, exit, (exitedAt - sigtermAt.get()) / 1e9);
+                    + " %d refused; exit %d %.1f s after SIGTERM%n", ok, inFlight, closed, refused, exit, (exitedAt - sigterm) / 1e9);
         }
     }
 

@@ -111,7 +111,34 @@ public class ServiceMonitor implements HasMetadata, Namespaced {
         public String interval;
         public String scrapeTimeout;
         public Boolean honorLabels;
+        public Authorization authorization;
         private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
+
+        public Authorization getAuthorization() {
+            return authorization;
+        }
+
+        @JsonAnyGetter
+        public Map<String, Object> getAdditionalProperties() {
+            return additionalProperties;
+        }
+
+        @JsonAnySetter
+        public void setAdditionalProperty(String name, Object value) {
+            additionalProperties.put(name, value);
+        }
+    }
+
+    /** {@code endpoints[].authorization} (SafeAuthorization): a scheme and a key from a Secret. */
+    public static class Authorization {
+
+        public String type;
+        public io.fabric8.kubernetes.api.model.SecretKeySelector credentials;
+        private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
+
+        public io.fabric8.kubernetes.api.model.SecretKeySelector getCredentials() {
+            return credentials;
+        }
 
         @JsonAnyGetter
         public Map<String, Object> getAdditionalProperties() {

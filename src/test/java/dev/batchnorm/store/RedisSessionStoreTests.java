@@ -176,13 +176,16 @@ class RedisSessionStoreTests extends SessionStoreContractTests {
         assertThat(calls).isPositive().isLessThan(threads * perThread);
     }
 
+    /** Calls of a command in INFO commandstats, summed over every node (a cluster prefixes each key with its node). */
     private static long scriptCalls(java.util.Properties stats, String command) {
-        String line = stats.getProperty(command);
-        if (line == null) {
-            return 0;
+        long calls = 0;
+        for (String key : stats.stringPropertyNames()) {
+            if (key.equals(command) || key.endsWith("." + command)) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("calls=(\\d+)").matcher(stats.getProperty(key));
+                calls += m.find() ? Long.parseLong(m.group(1)) : 0;
+            }
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("calls=(\\d+)").matcher(line);
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
+        return calls;
     }
 
     private static byte[] keyOf(RedisSessionStore store, String id) {

@@ -42,8 +42,10 @@ class SecurityConfiguration {
 
     /** After the observation filter (so refusals are in http.server.requests), before everything else. */
     @Bean
-    FilterRegistrationBean<SecurityFilter> securityFilter(SecurityProperties props, ApiKeys keys, Tenants tenants, MeterRegistry registry) {
-        FilterRegistrationBean<SecurityFilter> bean = new FilterRegistrationBean<>(new SecurityFilter(props, keys, tenants, registry));
+    FilterRegistrationBean<SecurityFilter> securityFilter(SecurityProperties props, dev.batchnorm.config.BatchNormProperties service, ApiKeys keys,
+            Tenants tenants, MeterRegistry registry) {
+        long maxHeadBytes = service.limits().maxRequestHeadSize().toBytes();
+        FilterRegistrationBean<SecurityFilter> bean = new FilterRegistrationBean<>(new SecurityFilter(props, maxHeadBytes, keys, tenants, registry));
         bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         bean.addUrlPatterns("/*");
         return bean;

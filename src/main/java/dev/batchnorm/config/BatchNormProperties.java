@@ -12,9 +12,17 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("batchnorm")
 public record BatchNormProperties(@DefaultValue Limits limits, @DefaultValue Store store) {
 
-    /** Limits; exceeding one is a 413 or 409 problem and changes nothing. */
+    /**
+     * Limits; exceeding one is a 413 or 409 problem (414 or 431 for the request head) and changes
+     * nothing.
+     *
+     * @param maxRequestHeadSize the request line and header fields, in bytes; must stay under the
+     *     connector's own limit ({@code server.max-http-request-header-size}), which refuses a
+     *     request by dropping the connection before its body is read
+     */
     public record Limits(
             @DefaultValue("64MB") DataSize maxRequestSize,
+            @DefaultValue("8KB") DataSize maxRequestHeadSize,
             @DefaultValue("16777216") int maxTensorElements,
             @DefaultValue("1048576") int maxStatisticsElements,
             @DefaultValue("64") int maxNestingDepth,
@@ -26,6 +34,7 @@ public record BatchNormProperties(@DefaultValue Limits limits, @DefaultValue Sto
 
         public Limits {
             require(maxRequestSize.toBytes() > 0, "max-request-size must be positive");
+            require(maxRequestHeadSize.toBytes() > 0, "max-request-head-size must be positive");
             require(maxTensorElements > 0 && maxStatisticsElements > 0, "element limits must be positive");
             require(maxNestingDepth >= 2, "max-nesting-depth must be at least 2");
             require(maxPendingOpsPerSession >= 2 && maxPendingElementsPerSession >= 2, "pending-op limits must allow one training forward");

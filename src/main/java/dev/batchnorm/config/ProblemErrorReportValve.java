@@ -9,7 +9,8 @@ import org.apache.catalina.valves.ErrorReportValve;
 
 /**
  * Tomcat's own error page, for requests it refuses before Spring sees them (a malformed URL
- * encoding, an illegal character in the path), as problem+json instead of HTML.
+ * encoding, an illegal character in the path, a request head over the connector's backstop limit),
+ * as problem+json instead of HTML.
  */
 public final class ProblemErrorReportValve extends ErrorReportValve {
 
@@ -20,7 +21,7 @@ public final class ProblemErrorReportValve extends ErrorReportValve {
             return;
         }
         String code = status == 400 ? "bad_request" : status == 404 ? "not_found" : status >= 500 ? "internal_error" : "http_" + status;
-        String detail = status == 400 ? "The request line or path is malformed (for example an invalid percent-encoding)."
+        String detail = status == 400 ? "The request line, path or header fields are malformed (for example an invalid percent-encoding) or too large to parse."
                 : "The request could not be served.";
         try {
             dev.batchnorm.security.SecurityHeaders.apply(response, dev.batchnorm.security.SecurityHeaders.Kind.DATA);

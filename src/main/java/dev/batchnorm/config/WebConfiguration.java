@@ -44,6 +44,24 @@ class WebConfiguration {
     }
 
     /**
+     * The service's limit on the request head must be the one that refuses (see application.yml):
+     * the connector's own, were it reached first, drops the connection with the request unread.
+     */
+    @org.springframework.context.annotation.Bean
+    org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory> requestHeadLimits(
+            BatchNormProperties props) {
+        long service = props.limits().maxRequestHeadSize().toBytes();
+        return factory -> factory.addConnectorCustomizers(connector -> {
+            if (connector.getProtocolHandler() instanceof org.apache.coyote.http11.AbstractHttp11Protocol<?> http
+                    && service >= http.getMaxHttpRequestHeaderSize()) {
+                throw new IllegalStateException("batchnorm.limits.max-request-head-size (" + service + " bytes) must be below "
+                        + "server.max-http-request-header-size (" + http.getMaxHttpRequestHeaderSize() + " bytes): the connector "
+                        + "refuses a head over its limit by dropping the connection, with the request unread");
+            }
+        });
+    }
+
+    /**
      * Tomcat never reads a request body as form parameters. No endpoint takes a form, so a form
      * body must be refused as an unsupported media type by the endpoint's reader; parsed, its
      * fields would pass for query parameters and its undecodable bytes would fail the request.

@@ -24,8 +24,8 @@ import org.springframework.context.annotation.Bean;
 class ManagementSecurityConfiguration {
 
     @Bean
-    FilterRegistrationBean<SecurityFilter> managementSecurityFilter(SecurityProperties props, ApiKeys keys, Tenants tenants,
-            MeterRegistry registry) {
-        return SecurityConfiguration.registration(new SecurityFilter(props, keys, tenants, registry));
+    FilterRegistrationBean<SecurityFilter> managementSecurityFilter(SecurityProperties props, dev.batchnorm.config.BatchNormProperties service,
+            ApiKeys keys, Tenants tenants, MeterRegistry registry) {
+        return SecurityConfiguration.registration(new SecurityFilter(props, service.limits().maxRequestHeadSize().toBytes(), keys, tenants, registry));
     }
 }

@@ -42,8 +42,9 @@ class SecurityConfiguration {
 
     /** After the observation filter (so refusals are in http.server.requests), before everything else. */
     @Bean
-    FilterRegistrationBean<SecurityFilter> securityFilter(SecurityProperties props, ApiKeys keys, Tenants tenants, MeterRegistry registry) {
-        return registration(new SecurityFilter(props, keys, tenants, registry));
+    FilterRegistrationBean<SecurityFilter> securityFilter(SecurityProperties props, dev.batchnorm.config.BatchNormProperties service, ApiKeys keys,
+            Tenants tenants, MeterRegistry registry) {
+        return registration(new SecurityFilter(props, service.limits().maxRequestHeadSize().toBytes(), keys, tenants, registry));
     }
 
     /** The filter on every path of a servlet context, first but for the observation filter. */

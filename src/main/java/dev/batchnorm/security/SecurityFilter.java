@@ -44,12 +44,17 @@ final class SecurityFilter extends OncePerRequestFilter {
     }
 
     private final SecurityProperties props;
+    private final long maxHeadBytes;
     private final ApiKeys keys;
     private final Tenants tenants;
     private final Map<String, Counter> rejections;
 
-    SecurityFilter(SecurityProperties props, ApiKeys keys, Tenants tenants, MeterRegistry registry) {
+    /**
+     * @param maxHeadBytes the request line and header fields ({@code batchnorm.limits.max-request-head-size})
+     */
+    SecurityFilter(SecurityProperties props, long maxHeadBytes, ApiKeys keys, Tenants tenants, MeterRegistry registry) {
         this.props = props;
+        this.maxHeadBytes = maxHeadBytes;
         this.keys = keys;
         this.tenants = tenants;
         this.rejections = Map.of(
@@ -73,6 +78,9 @@ final class SecurityFilter extends OncePerRequestFilter {
             case PLAYGROUND -> SecurityHeaders.Kind.PLAYGROUND;
             default -> SecurityHeaders.Kind.DATA;
         });
+        if (!headWithinLimit(request, response)) {
+            return;
+        }
         if (!plain(request, path)) {
             ProblemResponses.write(response, 400, "invalid_path", "Invalid path",
                     "The path has dot-segments, path parameters (;) or repeated slashes; send it in its plain form.",
@@ -102,6 +110,45 @@ final class SecurityFilter extends OncePerRequestFilter {
             return;
         }
         bound(tenant, area, request, response, chain);
+    }
+
+    /**
+     * Refuses a request whose head is over the service's limit: 414 when the request target is the
+     * larger part of it, 431 otherwise. The connector parses heads well over this limit, so the
+     * request has been read whole: Tomcat swallows its body after the answer, and the connection
+     * stays usable (after a 414 Tomcat closes it, in order). The connector's own limit, the
+     * backstop, refuses while parsing the head and closes with the request's bytes unread: the
+     * kernel then resets the connection, and a client still sending its body, or not done reading,
+     * loses the answer.
+     */
+    private boolean headWithinLimit(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long target = request.getRequestURI().length() + (request.getQueryString() == null ? 0 : 1 + request.getQueryString().length());
+        long head = request.getMethod().length() + 1 + target + 1 + request.getProtocol().length() + 2 + headerBytes(request) + 2;
+        if (head <= maxHeadBytes) {
+            return true;
+        }
+        String limit = "the limit of " + maxHeadBytes + " bytes for the request line and header fields (batchnorm.limits.max-request-head-size)";
+        if (target > head / 2) {
+            ProblemResponses.write(response, 414, "uri_too_long", "URI Too Long",
+                    "The request target (path and query) makes the request head larger than " + limit + ".",
+                    "urn:uuid:" + UUID.randomUUID(), Map.of());
+        } else {
+            ProblemResponses.write(response, 431, "headers_too_large", "Request Header Fields Too Large",
+                    "The request's header fields make its head larger than " + limit + ".", "urn:uuid:" + UUID.randomUUID(), Map.of());
+        }
+        return false;
+    }
+
+    /** Each header field as sent, {@code name: value CRLF}: what the connector's own limit counts. */
+    private static long headerBytes(HttpServletRequest request) {
+        long n = 0;
+        for (java.util.Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            for (java.util.Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
+                n += name.length() + 2 + values.nextElement().length() + 2;
+            }
+        }
+        return n;
     }
 
     /** The chain, for a request outside the API: an error answer without a body gets a problem. */

@@ -117,4 +117,124 @@ class FuzzFindingsIntegrationTests extends IntegrationTestBase {
         }
         assertThat(api.get("/v1/sessions/" + id).status()).isEqualTo(200);
     }
+
+    /**
+     * The fuzz test's wire failure ("chunked transfer encoding, state: READING_LENGTH", caused by a
+     * broken pipe) on {@code GET /v1/updates/apply/} with a 9000-character header and a body. Tomcat
+     * refused the request head (over its 8 KB) while parsing it: a 400 with Connection: close,
+     * then a close with request bytes still unread, which the kernel turns into a reset. A client
+     * still sending its body, or not yet done reading the answer, lost it. Now the connector parses
+     * heads up to 32 KB and the service refuses those over its own limit, after the whole request
+     * is read: the body is swallowed and the connection serves the next request.
+     */
+    @Test
+    void requestHeadOverTheLimit_ShouldBeRefusedOnAConnectionThatStaysUsable() throws Exception {
+        String id = createSession("{\"updateOpsCollection\": \"c\"}");
+        forward(id, "{\"inputs\": [[1, 2], [3, 5]], \"isTraining\": true}");
+        String before = api.get("/v1/sessions/" + id).text();
+        String big = "X-e1dhx3kfuk7t: " + "b".repeat(9000) + "\r\n";
+        String[] refused = {
+            // the fuzz case, as the JDK client sends it
+            "GET /v1/updates/apply/?collection=%C3%BC&pageSize=1", "application/json; charset=utf-16", "{\"ids\": [1]}",
+            // one that would change the session if it were served
+            "POST /v1/sessions/" + id + "/updates/apply", "application/json", "{\"ids\": [1, 2]}",
+        };
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            RawResponses in = new RawResponses(socket.getInputStream());
+            for (int i = 0; i < refused.length; i += 3) {
+                byte[] body = refused[i + 2].getBytes(StandardCharsets.UTF_8);
+                write(socket, refused[i] + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + body.length + "\r\nContent-Type: "
+                        + refused[i + 1] + "\r\n" + big + "\r\n", body);
+                RawResponse r = in.next();
+                assertThat(r.head()).as(refused[i] + ": the connection is kept").doesNotContainIgnoringCase("Connection: close");
+                assertThat(r.status()).as(refused[i] + ": " + r.head()).isEqualTo(431);
+                assertThat(r.head()).as(refused[i]).containsIgnoringCase("Content-Type: application/problem+json");
+                assertThat(r.body()).contains("\"code\":\"headers_too_large\"").doesNotContain("bbbb");
+            }
+            // the same connection answers the next request: nothing was left unread, nothing reset
+            write(socket, "GET /v1/sessions/" + id + " HTTP/1.1\r\nHost: localhost\r\n\r\n", new byte[0]);
+            RawResponse after = in.next();
+            assertThat(after.status()).isEqualTo(200);
+            assertThat(after.body()).isEqualTo(before);
+        }
+        // the JDK client the fuzz test uses gets the problem too
+        HttpApi.BinaryResponse r = api.sendBytes("POST", "/v1/sessions/" + id + "/updates/apply?x=" + "y".repeat(9000), "application/json",
+                null, "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).isEqualTo(414);
+        assertThat(r.json().get("code").asString()).isEqualTo("uri_too_long");
+        assertThat(api.get("/v1/sessions/" + id).text()).isEqualTo(before);
+    }
+
+    /** A request target over the limit is 414; Tomcat closes after it, but only once the body is read: an orderly end, no reset. */
+    @Test
+    void requestTargetOverTheLimit_ShouldBeRefusedAndTheConnectionEndInOrder() throws Exception {
+        byte[] body = " ".repeat(300_000).getBytes(StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            write(socket, "GET /v1/sessions/" + "y".repeat(9000) + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n", body);
+            RawResponses in = new RawResponses(socket.getInputStream());
+            RawResponse r = in.next();
+            assertThat(r.status()).as(r.head()).isEqualTo(414);
+            assertThat(r.body()).contains("\"code\":\"uri_too_long\"").doesNotContain("yyyy");
+            assertThat(in.atEnd()).as("an orderly end of the connection").isTrue();
+        }
+    }
+
+    private static void write(java.net.Socket socket, String head, byte[] body) throws java.io.IOException {
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().write(body);
+        socket.getOutputStream().flush();
+    }
+
+    /** One HTTP/1.1 response read off a raw connection. */
+    record RawResponse(int status, String head, String body) {}
+
+    /** Reads responses one after another off a connection (Content-Length or chunked bodies). */
+    static final class RawResponses {
+        private final java.io.DataInputStream in;
+
+        RawResponses(java.io.InputStream in) {
+            this.in = new java.io.DataInputStream(new java.io.BufferedInputStream(in));
+        }
+
+        RawResponse next() throws java.io.IOException {
+            StringBuilder head = new StringBuilder();
+            for (String line; !(line = line()).isEmpty(); ) {
+                head.append(line).append('\n');
+            }
+            String h = head.toString();
+            int status = Integer.parseInt(h.substring(9, 12));
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?im)^content-length: *(\\d+)").matcher(h);
+            if (length.find()) {
+                body.write(in.readNBytes(Integer.parseInt(length.group(1))));
+            } else if (h.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                for (int n; (n = Integer.parseInt(line().trim(), 16)) > 0; line()) {
+                    body.write(in.readNBytes(n));
+                }
+                line();
+            }
+            return new RawResponse(status, h, body.toString(StandardCharsets.UTF_8));
+        }
+
+        /** Whether the connection ends here with an orderly close (a reset throws). */
+        boolean atEnd() throws java.io.IOException {
+            return in.read() < 0;
+        }
+
+        private String line() throws java.io.IOException {
+            StringBuilder b = new StringBuilder();
+            for (int c; (c = in.read()) != '\n'; ) {
+                if (c < 0) {
+                    throw new java.io.EOFException("the connection ended after: " + b);
+                }
+                if (c != '\r') {
+                    b.append((char) c);
+                }
+            }
+            return b.toString();
+        }
+    }
 }

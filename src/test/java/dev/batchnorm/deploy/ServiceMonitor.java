@@ -1,14 +1,10 @@
 package dev.batchnorm.deploy;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The Prometheus Operator's {@code monitoring.coreos.com/v1 ServiceMonitor}, typed for the strict
@@ -17,7 +13,7 @@ import java.util.Map;
  * and fails {@link StrictK8s}. The nested types deliberately do not implement fabric8's
  * KubernetesResource, which its deserializer would treat as an embedded object of any kind.
  */
-public class ServiceMonitor implements HasMetadata, Namespaced {
+public class ServiceMonitor extends OpenModel implements HasMetadata, Namespaced {
 
     static final String API_VERSION = "monitoring.coreos.com/v1";
     static final String KIND = "ServiceMonitor";
@@ -26,7 +22,6 @@ public class ServiceMonitor implements HasMetadata, Namespaced {
     private String kind = KIND;
     private ObjectMeta metadata;
     private Spec spec;
-    private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
 
     @Override
     public String getApiVersion() {
@@ -65,23 +60,12 @@ public class ServiceMonitor implements HasMetadata, Namespaced {
         this.spec = spec;
     }
 
-    @JsonAnyGetter
-    public Map<String, Object> getAdditionalProperties() {
-        return additionalProperties;
-    }
-
-    @JsonAnySetter
-    public void setAdditionalProperty(String name, Object value) {
-        additionalProperties.put(name, value);
-    }
-
     /** {@code spec}: which Services to scrape, and how. */
-    public static class Spec {
+    public static class Spec extends OpenModel {
 
         public LabelSelector selector;
         public List<Endpoint> endpoints;
         public String jobLabel;
-        private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
 
         public LabelSelector getSelector() {
             return selector;
@@ -90,20 +74,10 @@ public class ServiceMonitor implements HasMetadata, Namespaced {
         public List<Endpoint> getEndpoints() {
             return endpoints;
         }
-
-        @JsonAnyGetter
-        public Map<String, Object> getAdditionalProperties() {
-            return additionalProperties;
-        }
-
-        @JsonAnySetter
-        public void setAdditionalProperty(String name, Object value) {
-            additionalProperties.put(name, value);
-        }
     }
 
     /** {@code spec.endpoints[]}: a named Service port and the scrape settings. */
-    public static class Endpoint {
+    public static class Endpoint extends OpenModel {
 
         public String port;
         public String path;
@@ -112,42 +86,20 @@ public class ServiceMonitor implements HasMetadata, Namespaced {
         public String scrapeTimeout;
         public Boolean honorLabels;
         public Authorization authorization;
-        private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
 
         public Authorization getAuthorization() {
             return authorization;
         }
-
-        @JsonAnyGetter
-        public Map<String, Object> getAdditionalProperties() {
-            return additionalProperties;
-        }
-
-        @JsonAnySetter
-        public void setAdditionalProperty(String name, Object value) {
-            additionalProperties.put(name, value);
-        }
     }
 
     /** {@code endpoints[].authorization} (SafeAuthorization): a scheme and a key from a Secret. */
-    public static class Authorization {
+    public static class Authorization extends OpenModel {
 
         public String type;
         public io.fabric8.kubernetes.api.model.SecretKeySelector credentials;
-        private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
 
         public io.fabric8.kubernetes.api.model.SecretKeySelector getCredentials() {
             return credentials;
-        }
-
-        @JsonAnyGetter
-        public Map<String, Object> getAdditionalProperties() {
-            return additionalProperties;
-        }
-
-        @JsonAnySetter
-        public void setAdditionalProperty(String name, Object value) {
-            additionalProperties.put(name, value);
         }
     }
 }

@@ -23,5 +23,6 @@ CP="target/test-classes:target/classes:$(cat target/jmh-classpath.txt)"
   echo "# $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 } > "$OUT.txt"
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main "$FILTER" $JMH_ARGS -prof gc -rf json -rff "$OUT.json" | tee -a "$OUT.txt"
+# the forks inherit --add-modules, so KernelBench measures the Vector API path the service runs
+"$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -cp "$CP" org.openjdk.jmh.Main "$FILTER" $JMH_ARGS -prof gc -rf json -rff "$OUT.json" | tee -a "$OUT.txt"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT.txt"

@@ -145,7 +145,7 @@ start_service() { # store, extra service arguments...
   args+=("$@")
   log "starting the service ($store store) on 127.0.0.1:$svc_port"
   # shellcheck disable=SC2086
-  "$java" $JAVA_OPTS -jar "$jar" "${args[@]}" >"$logdir/service-$store.log" 2>&1 &
+  "$java" --add-modules=jdk.incubator.vector $JAVA_OPTS -jar "$jar" "${args[@]}" >"$logdir/service-$store.log" 2>&1 &
   svc_pid=$!
   local i
   for ((i = 0; i < 240; i++)); do

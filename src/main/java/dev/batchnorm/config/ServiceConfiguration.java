@@ -1,5 +1,6 @@
 package dev.batchnorm.config;
 
+import dev.batchnorm.norm.Vectorization;
 import dev.batchnorm.security.CurrentTenant;
 import dev.batchnorm.session.ForwardService;
 import dev.batchnorm.session.Limits;
@@ -84,6 +85,7 @@ class ServiceConfiguration {
 
     @Bean
     ForwardService forwardService(SessionStore store, CurrentTenant tenant, Limits limits, Clock clock) {
+        log.info("Kernels: {}", Vectorization.describe());
         return new ForwardService(new TenantScopedSessionStore(store, tenant), limits, clock);
     }
 

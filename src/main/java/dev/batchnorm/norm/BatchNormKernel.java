@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * The Sonnet v1 (non-fused) BatchNorm math: batch moments as {@code tf.nn.moments} and the forward
  * pass as {@code tf.nn.batch_normalization}, in the input's dtype. Stateless; every method allocates
- * its own result and never modifies its arguments.
+ * its own result and never modifies its arguments, except the output tensor a caller hands to
+ * {@link #normalize(Tensor, ReductionPlan, double[], double[], double[], double[], double, Tensor)}.
  */
 public final class BatchNormKernel {
 
@@ -68,6 +69,21 @@ public final class BatchNormKernel {
      */
     public static Tensor normalize(Tensor x, ReductionPlan plan, double[] mean, double[] variance, double[] beta,
             double[] gamma, double eps) {
+        return normalize(x, plan, mean, variance, beta, gamma, eps, null);
+    }
+
+    /**
+     * {@link #normalize(Tensor, ReductionPlan, double[], double[], double[], double[], double)} into
+     * {@code into}'s array instead of a new one, so a caller that owns a buffer of the right size (a
+     * pooled one, or x itself for an in-place update) saves the allocation and its zeroing. When an
+     * output overflows, {@code into} holds partial results.
+     *
+     * @param into a tensor of x's dtype and shape whose data is overwritten (it may be x), or
+     *     {@code null} for a new one
+     * @return {@code into}'s data under x's shape, or a new tensor
+     */
+    public static Tensor normalize(Tensor x, ReductionPlan plan, double[] mean, double[] variance, double[] beta,
+            double[] gamma, double eps, Tensor into) {
         requireShape(x, plan);
         requireStats(mean, "mean", plan);
         requireStats(variance, "variance", plan);
@@ -77,9 +93,16 @@ public final class BatchNormKernel {
         if (gamma != null) {
             requireStats(gamma, "gamma", plan);
         }
+        if (into != null && (into.dtype() != x.dtype() || !plan.matches(into.shape()))) {
+            throw new IllegalArgumentException("output must be " + x.dtype().wireName() + " of shape "
+                    + Arrays.toString(plan.inputShape()) + ", got " + into.dtype().wireName() + " of shape "
+                    + Arrays.toString(into.shape()));
+        }
         return switch (x) {
-            case Tensor.F32 f -> Float32Loops.normalize(f, plan, mean, variance, beta, gamma, eps);
-            case Tensor.F64 d -> Float64Loops.normalize(d, plan, mean, variance, beta, gamma, eps);
+            case Tensor.F32 f -> Float32Loops.normalize(f, plan, mean, variance, beta, gamma, eps,
+                    into == null ? new float[f.data().length] : ((Tensor.F32) into).data());
+            case Tensor.F64 d -> Float64Loops.normalize(d, plan, mean, variance, beta, gamma, eps,
+                    into == null ? new double[d.data().length] : ((Tensor.F64) into).data());
         };
     }
 

@@ -2,7 +2,9 @@ package dev.batchnorm.norm;
 
 /**
  * The float32 loops behind {@link BatchNormKernel}: statistics accumulate in double, the forward pass
- * runs in float arithmetic. Each loop walks the rows of a {@link ReductionPlan}.
+ * runs in float arithmetic. Each loop walks the rows of a {@link ReductionPlan}. Plans whose rows run
+ * along kept axes go to {@link Float32VectorLoops} when {@link Vectorization#ENABLED}; the plain
+ * loops here are the fallback and the oracle the vector loops are tested against.
  */
 final class Float32Loops {
 
@@ -11,6 +13,14 @@ final class Float32Loops {
 
     /** Adds every element of x to its statistic's entry in {@code sums}. */
     static void sum(float[] x, ReductionPlan plan, double[] sums) {
+        if (Vectorization.ENABLED && !plan.rowReduced()) {
+            Float32VectorLoops.sum(x, plan, sums);
+        } else {
+            sumPlain(x, plan, sums);
+        }
+    }
+
+    static void sumPlain(float[] x, ReductionPlan plan, double[] sums) {
         RowCursor cursor = plan.cursor();
         int rows = plan.rowCount();
         int length = plan.rowLength();
@@ -38,6 +48,14 @@ final class Float32Loops {
 
     /** Adds {@code (x - mean)^2} of every element to its statistic's entry in {@code sums}, in double. */
     static void sumSquaredDeviations(float[] x, ReductionPlan plan, double[] mean, double[] sums) {
+        if (Vectorization.ENABLED && !plan.rowReduced()) {
+            Float32VectorLoops.sumSquaredDeviations(x, plan, mean, sums);
+        } else {
+            sumSquaredDeviationsPlain(x, plan, mean, sums);
+        }
+    }
+
+    static void sumSquaredDeviationsPlain(float[] x, ReductionPlan plan, double[] mean, double[] sums) {
         RowCursor cursor = plan.cursor();
         int rows = plan.rowCount();
         int length = plan.rowLength();
@@ -68,7 +86,7 @@ final class Float32Loops {
 
     /** See {@link BatchNormKernel#normalize}; arguments are already validated. */
     static Tensor.F32 normalize(Tensor.F32 x, ReductionPlan plan, double[] mean, double[] variance, double[] beta,
-            double[] gamma, double eps) {
+            double[] gamma, double eps, float[] out) {
         int k = plan.statsSize();
         float[] scale = new float[k];
         float[] shift = new float[k];
@@ -87,13 +105,21 @@ final class Float32Loops {
             scale[s] = inv;
             shift[s] = beta != null ? (float) beta[s] - meanTimesInv : -meanTimesInv;
         }
-        float[] out = apply(x.data(), plan, scale, shift);
+        boolean finite = Vectorization.ENABLED && !plan.rowReduced()
+                ? Float32VectorLoops.apply(x.data(), plan, scale, shift, out)
+                : applyPlain(x.data(), plan, scale, shift, out);
+        if (!finite) {
+            throw new NonFiniteResultException("normalized output overflows float32");
+        }
         return new Tensor.F32(x.shape().clone(), out);
     }
 
-    /** {@code y = x * scale + shift} per element (two float32 roundings). */
-    private static float[] apply(float[] x, ReductionPlan plan, float[] scale, float[] shift) {
-        float[] out = new float[x.length];
+    /**
+     * {@code out = x * scale + shift} per element (two float32 roundings); out may be x.
+     *
+     * @return false when some output overflowed to an infinity
+     */
+    static boolean applyPlain(float[] x, ReductionPlan plan, float[] scale, float[] shift, float[] out) {
         RowCursor cursor = plan.cursor();
         int rows = plan.rowCount();
         int length = plan.rowLength();
@@ -122,9 +148,6 @@ final class Float32Loops {
                 cursor.advance();
             }
         }
-        if (Float.isNaN(poison)) {
-            throw new NonFiniteResultException("normalized output overflows float32");
-        }
-        return out;
+        return !Float.isNaN(poison);
     }
 }

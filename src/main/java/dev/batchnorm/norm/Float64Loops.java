@@ -68,7 +68,7 @@ final class Float64Loops {
 
     /** See {@link BatchNormKernel#normalize}; arguments are already validated. */
     static Tensor.F64 normalize(Tensor.F64 x, ReductionPlan plan, double[] mean, double[] variance, double[] beta,
-            double[] gamma, double eps) {
+            double[] gamma, double eps, double[] out) {
         int k = plan.statsSize();
         double[] scale = new double[k];
         double[] shift = new double[k];
@@ -84,13 +84,12 @@ final class Float64Loops {
             scale[s] = inv;
             shift[s] = beta != null ? beta[s] - meanTimesInv : -meanTimesInv;
         }
-        double[] out = apply(x.data(), plan, scale, shift);
+        apply(x.data(), plan, scale, shift, out);
         return new Tensor.F64(x.shape().clone(), out);
     }
 
-    /** {@code y = x * scale + shift} per element (two roundings, no fused multiply-add). */
-    private static double[] apply(double[] x, ReductionPlan plan, double[] scale, double[] shift) {
-        double[] out = new double[x.length];
+    /** {@code out = x * scale + shift} per element (two roundings, no fused multiply-add); out may be x. */
+    private static void apply(double[] x, ReductionPlan plan, double[] scale, double[] shift, double[] out) {
         RowCursor cursor = plan.cursor();
         int rows = plan.rowCount();
         int length = plan.rowLength();
@@ -122,6 +121,5 @@ final class Float64Loops {
         if (Double.isNaN(poison)) {
             throw new NonFiniteResultException("normalized output overflows float64");
         }
-        return out;
     }
 }

@@ -223,6 +223,11 @@ public final class ReductionPlan {
         return rowReduced;
     }
 
+    /** True when every row has statistics base 0 (no kept axis outside the rows, as in {@code [N..., C]}). */
+    boolean fixedBase() {
+        return cursorSizes.length == 0;
+    }
+
     /** A fresh cursor positioned on row 0; allocate one per walk. */
     RowCursor cursor() {
         return new RowCursor(cursorSizes, cursorStrides);

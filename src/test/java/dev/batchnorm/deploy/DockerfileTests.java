@@ -105,7 +105,9 @@ class DockerfileTests {
         List<String> flags = entrypoint.subList(1, entrypoint.size() - 1);
         // a share of the container's memory limit; a fixed -Xmx would ignore the limit
         assertThat(flags).anyMatch(f -> f.startsWith("-XX:MaxRAMPercentage=")).noneMatch(f -> f.startsWith("-Xmx"))
-                .contains("-XX:+ExitOnOutOfMemoryError");
+                .contains("-XX:+ExitOnOutOfMemoryError")
+                // the float32 kernels' Vector API path
+                .contains("--add-modules=jdk.incubator.vector");
         // the JVM the tests run on (the image's release line) accepts the flags
         List<String> cmd = new ArrayList<>(List.of(javaExecutable()));
         cmd.addAll(flags);

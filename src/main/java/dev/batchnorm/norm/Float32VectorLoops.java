@@ -1,0 +1,172 @@
+package dev.batchnorm.norm;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float32 loops of {@link Float32Loops} for plans whose rows run along kept axes (the
+ * {@code [N..., C]} case), on the Vector API: lanes are statistics, so each statistic still sees
+ * its elements one at a time in row order and every result is bit-for-bit the scalar loops' result.
+ * Row tails narrower than a vector run the scalar statements of the same order. Only loaded when
+ * {@link Vectorization#ENABLED}.
+ */
+final class Float32VectorLoops {
+
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+    /** As many floats as {@link #DOUBLES} has lanes, so one load widens to one double vector. */
+    private static final VectorSpecies<Float> HALF_FLOATS =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(DOUBLES.vectorBitSize() / 2));
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    /** Rows summed per load and store of the accumulators when every row feeds the same statistics. */
+    private static final int ROWS_PER_STEP = 4;
+
+    private Float32VectorLoops() {
+    }
+
+    /** {@link Float32Loops#sum} for a plan whose rows are kept. */
+    static void sum(float[] x, ReductionPlan plan, double[] sums) {
+        int rows = plan.rowCount();
+        int length = plan.rowLength();
+        int r = 0;
+        int i = 0;
+        if (plan.fixedBase()) {
+            for (; r + ROWS_PER_STEP <= rows; r += ROWS_PER_STEP, i += ROWS_PER_STEP * length) {
+                addFourRows(x, i, length, sums);
+            }
+        }
+        RowCursor cursor = plan.cursor();
+        for (; r < rows; r++, i += length) {
+            // a fixed base is 0 for every row, so the cursor needs no catching up after the steps above
+            addRow(x, i, length, sums, cursor.base());
+            cursor.advance();
+        }
+    }
+
+    /** {@link Float32Loops#sumSquaredDeviations} for a plan whose rows are kept. */
+    static void sumSquaredDeviations(float[] x, ReductionPlan plan, double[] mean, double[] sums) {
+        int rows = plan.rowCount();
+        int length = plan.rowLength();
+        int r = 0;
+        int i = 0;
+        if (plan.fixedBase()) {
+            for (; r + ROWS_PER_STEP <= rows; r += ROWS_PER_STEP, i += ROWS_PER_STEP * length) {
+                addFourRowsSquaredDeviations(x, i, length, mean, sums);
+            }
+        }
+        RowCursor cursor = plan.cursor();
+        for (; r < rows; r++, i += length) {
+            addRowSquaredDeviations(x, i, length, mean, sums, cursor.base());
+            cursor.advance();
+        }
+    }
+
+    /**
+     * {@code out = x * scale + shift} (a float multiply, then a float add) for a plan whose rows are kept.
+     *
+     * @return false when some output overflowed to an infinity
+     */
+    static boolean apply(float[] x, ReductionPlan plan, float[] scale, float[] shift, float[] out) {
+        RowCursor cursor = plan.cursor();
+        int rows = plan.rowCount();
+        int length = plan.rowLength();
+        int bound = FLOATS.loopBound(length);
+        // y - y is 0 for a finite y and NaN for an infinity; lane-wise sums of it remember any overflow
+        FloatVector poison = FloatVector.zero(FLOATS);
+        float tailPoison = 0f;
+        for (int r = 0, i = 0; r < rows; r++, i += length) {
+            int base = cursor.base();
+            int j = 0;
+            for (; j < bound; j += FLOATS.length()) {
+                FloatVector a = FloatVector.fromArray(FLOATS, scale, base + j);
+                FloatVector b = FloatVector.fromArray(FLOATS, shift, base + j);
+                FloatVector y = FloatVector.fromArray(FLOATS, x, i + j).mul(a).add(b);
+                y.intoArray(out, i + j);
+                poison = poison.add(y.sub(y));
+            }
+            for (; j < length; j++) {
+                float y = x[i + j] * scale[base + j] + shift[base + j];
+                out[i + j] = y;
+                tailPoison += y - y;
+            }
+            cursor.advance();
+        }
+        return !poison.test(VectorOperators.IS_NAN).anyTrue() && !Float.isNaN(tailPoison);
+    }
+
+    private static void addRow(float[] x, int i, int length, double[] sums, int base) {
+        int bound = HALF_FLOATS.loopBound(length);
+        int j = 0;
+        for (; j < bound; j += DOUBLES.length()) {
+            DoubleVector.fromArray(DOUBLES, sums, base + j).add(widen(x, i + j)).intoArray(sums, base + j);
+        }
+        for (; j < length; j++) {
+            sums[base + j] += x[i + j];
+        }
+    }
+
+    /** Four consecutive rows that feed statistics 0..length-1, added in row order. */
+    private static void addFourRows(float[] x, int i, int length, double[] sums) {
+        int bound = HALF_FLOATS.loopBound(length);
+        int j = 0;
+        for (; j < bound; j += DOUBLES.length()) {
+            DoubleVector acc = DoubleVector.fromArray(DOUBLES, sums, j);
+            acc = acc.add(widen(x, i + j));
+            acc = acc.add(widen(x, i + length + j));
+            acc = acc.add(widen(x, i + 2 * length + j));
+            acc = acc.add(widen(x, i + 3 * length + j));
+            acc.intoArray(sums, j);
+        }
+        for (; j < length; j++) {
+            double acc = sums[j];
+            acc += x[i + j];
+            acc += x[i + length + j];
+            acc += x[i + 2 * length + j];
+            acc += x[i + 3 * length + j];
+            sums[j] = acc;
+        }
+    }
+
+    private static void addRowSquaredDeviations(float[] x, int i, int length, double[] mean, double[] sums, int base) {
+        int bound = HALF_FLOATS.loopBound(length);
+        int j = 0;
+        for (; j < bound; j += DOUBLES.length()) {
+            DoubleVector d = widen(x, i + j).sub(DoubleVector.fromArray(DOUBLES, mean, base + j));
+            DoubleVector.fromArray(DOUBLES, sums, base + j).add(d.mul(d)).intoArray(sums, base + j);
+        }
+        for (; j < length; j++) {
+            double d = x[i + j] - mean[base + j];
+            sums[base + j] += d * d;
+        }
+    }
+
+    private static void addFourRowsSquaredDeviations(float[] x, int i, int length, double[] mean, double[] sums) {
+        int bound = HALF_FLOATS.loopBound(length);
+        int j = 0;
+        for (; j < bound; j += DOUBLES.length()) {
+            DoubleVector m = DoubleVector.fromArray(DOUBLES, mean, j);
+            DoubleVector acc = DoubleVector.fromArray(DOUBLES, sums, j);
+            for (int k = 0; k < ROWS_PER_STEP; k++) {
+                DoubleVector d = widen(x, i + k * length + j).sub(m);
+                acc = acc.add(d.mul(d));
+            }
+            acc.intoArray(sums, j);
+        }
+        for (; j < length; j++) {
+            double m = mean[j];
+            double acc = sums[j];
+            for (int k = 0; k < ROWS_PER_STEP; k++) {
+                double d = x[i + k * length + j] - m;
+                acc += d * d;
+            }
+            sums[j] = acc;
+        }
+    }
+
+    /** The floats at {@code x[i..]} as doubles (exact). */
+    private static DoubleVector widen(float[] x, int i) {
+        return (DoubleVector) FloatVector.fromArray(HALF_FLOATS, x, i).convertShape(VectorOperators.F2D, DOUBLES, 0);
+    }
+}

@@ -26,8 +26,24 @@ final class Float32Loops {
         int length = plan.rowLength();
         int i = 0;
         if (plan.rowReduced()) {
-            for (int r = 0; r < rows; r++) {
-                // a whole row feeds one statistic: sum it locally first
+            int r = 0;
+            // a whole row feeds one statistic: sum it locally first. Four rows go side by side so that
+            // four independent additions are in flight; each row sum is still taken in order from 0,
+            // and the row sums reach their statistics in row order, as one row at a time would
+            for (; r + 4 <= rows; r += 4, i += 4 * length) {
+                double a0 = 0;
+                double a1 = 0;
+                double a2 = 0;
+                double a3 = 0;
+                for (int j = i, end = i + length; j < end; j++) {
+                    a0 += x[j];
+                    a1 += x[j + length];
+                    a2 += x[j + 2 * length];
+                    a3 += x[j + 3 * length];
+                }
+                addRowSums(sums, cursor, a0, a1, a2, a3);
+            }
+            for (; r < rows; r++) {
                 double acc = 0;
                 for (int end = i + length; i < end; i++) {
                     acc += x[i];
@@ -46,6 +62,18 @@ final class Float32Loops {
         }
     }
 
+    /** Adds four consecutive rows' sums to their statistics in row order. */
+    private static void addRowSums(double[] sums, RowCursor cursor, double a0, double a1, double a2, double a3) {
+        sums[cursor.base()] += a0;
+        cursor.advance();
+        sums[cursor.base()] += a1;
+        cursor.advance();
+        sums[cursor.base()] += a2;
+        cursor.advance();
+        sums[cursor.base()] += a3;
+        cursor.advance();
+    }
+
     /** Adds {@code (x - mean)^2} of every element to its statistic's entry in {@code sums}, in double. */
     static void sumSquaredDeviations(float[] x, ReductionPlan plan, double[] mean, double[] sums) {
         if (Vectorization.ENABLED && !plan.rowReduced()) {
@@ -61,7 +89,38 @@ final class Float32Loops {
         int length = plan.rowLength();
         int i = 0;
         if (plan.rowReduced()) {
-            for (int r = 0; r < rows; r++) {
+            int r = 0;
+            // four rows side by side, as in sumPlain
+            int[] bases = new int[4];
+            for (; r + 4 <= rows; r += 4, i += 4 * length) {
+                for (int k = 0; k < 4; k++) {
+                    bases[k] = cursor.base();
+                    cursor.advance();
+                }
+                double m0 = mean[bases[0]];
+                double m1 = mean[bases[1]];
+                double m2 = mean[bases[2]];
+                double m3 = mean[bases[3]];
+                double a0 = 0;
+                double a1 = 0;
+                double a2 = 0;
+                double a3 = 0;
+                for (int j = i, end = i + length; j < end; j++) {
+                    double d0 = x[j] - m0;
+                    double d1 = x[j + length] - m1;
+                    double d2 = x[j + 2 * length] - m2;
+                    double d3 = x[j + 3 * length] - m3;
+                    a0 += d0 * d0;
+                    a1 += d1 * d1;
+                    a2 += d2 * d2;
+                    a3 += d3 * d3;
+                }
+                sums[bases[0]] += a0;
+                sums[bases[1]] += a1;
+                sums[bases[2]] += a2;
+                sums[bases[3]] += a3;
+            }
+            for (; r < rows; r++) {
                 int s = cursor.base();
                 double m = mean[s];
                 double acc = 0;
@@ -105,7 +164,7 @@ final class Float32Loops {
             scale[s] = inv;
             shift[s] = beta != null ? (float) beta[s] - meanTimesInv : -meanTimesInv;
         }
-        boolean finite = Vectorization.ENABLED && !plan.rowReduced()
+        boolean finite = Vectorization.ENABLED
                 ? Float32VectorLoops.apply(x.data(), plan, scale, shift, out)
                 : applyPlain(x.data(), plan, scale, shift, out);
         if (!finite) {

@@ -7,9 +7,11 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float32 loops of {@link Float32Loops} for plans whose rows run along kept axes (the
- * {@code [N..., C]} case), on the Vector API: lanes are statistics, so each statistic still sees
+ * The float32 loops of {@link Float32Loops} on the Vector API. The sums are for plans whose rows run
+ * along kept axes (the {@code [N..., C]} case): lanes are statistics, so each statistic still sees
  * its elements one at a time in row order and every result is bit-for-bit the scalar loops' result.
+ * (A row that feeds one statistic is a single ordered sum, which lanes cannot split; those stay in
+ * the plain loops.) The forward pass is element-wise and takes any plan.
  * Row tails narrower than a vector run the scalar statements of the same order. Only loaded when
  * {@link Vectorization#ENABLED}.
  */
@@ -64,7 +66,7 @@ final class Float32VectorLoops {
     }
 
     /**
-     * {@code out = x * scale + shift} (a float multiply, then a float add) for a plan whose rows are kept.
+     * {@code out = x * scale + shift} (a float multiply, then a float add) for any plan; out may be x.
      *
      * @return false when some output overflowed to an infinity
      */
@@ -72,6 +74,7 @@ final class Float32VectorLoops {
         RowCursor cursor = plan.cursor();
         int rows = plan.rowCount();
         int length = plan.rowLength();
+        boolean rowReduced = plan.rowReduced();
         int bound = FLOATS.loopBound(length);
         // y - y is 0 for a finite y and NaN for an infinity; lane-wise sums of it remember any overflow
         FloatVector poison = FloatVector.zero(FLOATS);
@@ -79,17 +82,33 @@ final class Float32VectorLoops {
         for (int r = 0, i = 0; r < rows; r++, i += length) {
             int base = cursor.base();
             int j = 0;
-            for (; j < bound; j += FLOATS.length()) {
-                FloatVector a = FloatVector.fromArray(FLOATS, scale, base + j);
-                FloatVector b = FloatVector.fromArray(FLOATS, shift, base + j);
-                FloatVector y = FloatVector.fromArray(FLOATS, x, i + j).mul(a).add(b);
-                y.intoArray(out, i + j);
-                poison = poison.add(y.sub(y));
-            }
-            for (; j < length; j++) {
-                float y = x[i + j] * scale[base + j] + shift[base + j];
-                out[i + j] = y;
-                tailPoison += y - y;
+            if (rowReduced) {
+                // one statistic for the whole row
+                FloatVector a = FloatVector.broadcast(FLOATS, scale[base]);
+                FloatVector b = FloatVector.broadcast(FLOATS, shift[base]);
+                for (; j < bound; j += FLOATS.length()) {
+                    FloatVector y = FloatVector.fromArray(FLOATS, x, i + j).mul(a).add(b);
+                    y.intoArray(out, i + j);
+                    poison = poison.add(y.sub(y));
+                }
+                for (; j < length; j++) {
+                    float y = x[i + j] * scale[base] + shift[base];
+                    out[i + j] = y;
+                    tailPoison += y - y;
+                }
+            } else {
+                for (; j < bound; j += FLOATS.length()) {
+                    FloatVector a = FloatVector.fromArray(FLOATS, scale, base + j);
+                    FloatVector b = FloatVector.fromArray(FLOATS, shift, base + j);
+                    FloatVector y = FloatVector.fromArray(FLOATS, x, i + j).mul(a).add(b);
+                    y.intoArray(out, i + j);
+                    poison = poison.add(y.sub(y));
+                }
+                for (; j < length; j++) {
+                    float y = x[i + j] * scale[base + j] + shift[base + j];
+                    out[i + j] = y;
+                    tailPoison += y - y;
+                }
             }
             cursor.advance();
         }

@@ -27,6 +27,8 @@ import org.openjdk.jmh.annotations.State;
 public class KernelBench {
 
     static final int[] SHAPE = {65536, 64};
+    /** The same 4 Mi elements channels-first, [N, C, H, W] reduced over N, H and W: rows feed one statistic. */
+    static final int[] NCHW = {64, 64, 32, 32};
 
     Tensor.F32 x;
     ReductionPlan plan;
@@ -34,6 +36,9 @@ public class KernelBench {
     Moments stats;
     float[] copy;
     Tensor.F32 out;
+    Tensor.F32 nchw;
+    ReductionPlan nchwPlan;
+    Tensor.F32 nchwOut;
 
     @Setup
     public void setUp() {
@@ -48,6 +53,9 @@ public class KernelBench {
         copy = new float[data.length];
         out = new Tensor.F32(SHAPE, new float[data.length]);
         stats = BatchNormKernel.moments(x, plan);
+        nchw = new Tensor.F32(NCHW, data);
+        nchwPlan = ReductionPlan.of(NCHW, new int[] {0, 2, 3});
+        nchwOut = new Tensor.F32(NCHW, new float[data.length]);
     }
 
     /** What a training forward computes: {@code tf.nn.moments}, then {@code tf.nn.batch_normalization}. */
@@ -55,6 +63,13 @@ public class KernelBench {
     public Tensor trainingForward() {
         Moments m = BatchNormKernel.moments(x, plan);
         return BatchNormKernel.normalize(x, plan, m.mean(), m.variance(), beta, null, 1e-3, out);
+    }
+
+    /** The general axis case: channels-first, each row of H * W elements summed on its own. */
+    @Benchmark
+    public Tensor trainingForwardChannelsFirst() {
+        Moments m = BatchNormKernel.moments(nchw, nchwPlan);
+        return BatchNormKernel.normalize(nchw, nchwPlan, m.mean(), m.variance(), beta, null, 1e-3, nchwOut);
     }
 
     /** The same, into a new output array. */

@@ -117,6 +117,56 @@ final class ByteTensorReader {
 
     // Numbers separated by commas up to and including the closing ']'; returns how many.
     private int numbers() {
+        return f32 ? floatNumbers() : anyNumbers();
+    }
+
+    // numbers() for float32, the common case: plain tokens are converted without the parser's
+    // state and written straight into the array, the rest go through scan() as in anyNumbers().
+    private int floatNumbers() {
+        byte[] buf = this.buf;
+        int limit = in.limit;
+        int plainLimit = limit - DecimalParser.PLAIN_WINDOW;
+        int maxLength = in.maxNumberLength;
+        int pos = in.pos;
+        int first = size;
+        while (true) {
+            if (size == floats.length || size == maxElements) {
+                makeRoom();
+            }
+            long plain = pos <= plainLimit ? DecimalParser.plainFloat(buf, pos) : -1;
+            int end;
+            if (plain >= 0) {
+                end = DecimalParser.plainEnd(plain);
+                floats[size++] = DecimalParser.plainValue(plain);
+            } else {
+                pos = skipWhitespace(buf, pos, limit);
+                end = number.scan(buf, pos, limit);
+                if (end < 0) {
+                    throw decline();
+                }
+                append();
+            }
+            if (end - pos > maxLength) {
+                throw decline();
+            }
+            pos = end;
+            byte b = pos < limit ? buf[pos] : 0;
+            if (b != ',' && b != ']') {
+                pos = skipWhitespace(buf, pos, limit);
+                b = pos < limit ? buf[pos] : 0;
+            }
+            pos++;
+            if (b == ']') {
+                in.pos = pos;
+                return size - first;
+            }
+            if (b != ',') {
+                throw decline();
+            }
+        }
+    }
+
+    private int anyNumbers() {
         byte[] buf = this.buf;
         int limit = in.limit;
         int maxLength = in.maxNumberLength;
@@ -159,9 +209,7 @@ final class ByteTensorReader {
             throw decline();
         }
         if (f32) {
-            if (size == floats.length) {
-                floats = grow(floats);
-            }
+            makeRoom();
             float v = number.toFloat();
             if (Float.isInfinite(v)) {
                 throw decline();
@@ -251,6 +299,16 @@ final class ByteTensorReader {
 
     private static boolean isNumberPart(byte b) {
         return b >= '0' && b <= '9' || b == '.' || b == 'e' || b == 'E' || b == '-' || b == '+';
+    }
+
+    // Room for one more float: past the element limit declines, a full array grows.
+    private void makeRoom() {
+        if (size == maxElements) {
+            throw decline();
+        }
+        if (size == floats.length) {
+            floats = grow(floats);
+        }
     }
 
     private void useScratch() {

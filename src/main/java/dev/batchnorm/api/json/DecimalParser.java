@@ -19,6 +19,9 @@ final class DecimalParser {
 
     private static final int MAX_DIGITS = 19;
     private static final long EXPONENT_CAP = 1_000_000_000_000L;
+    // plainFloat's reads: a sign, then from the first digit i: 8 bytes at i, i + 1, i + 9 and
+    // i + 17, and one byte after the token (at i + 20 at the latest): pos + 26 bytes in all
+    static final int PLAIN_WINDOW = 26;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long[] POW10 = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L,
         1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L, 100_000_000_000_000L,
@@ -140,6 +143,78 @@ final class DecimalParser {
         return i;
     }
 
+    /**
+     * Reads the number token at {@code pos} as float32 if it has the plain shape of nearly every
+     * tensor value: {@code -?(0|[1-9][0-9]{0,6})\.[0-9]+} with at most 19 digits in all (so none
+     * is dropped), no exponent. Same bits as {@link #scan} then {@link #toFloat}, with no state
+     * and no loop: the integer digits and the start of the fraction are read as one 8-digit chunk
+     * with the '.' cut out, and the next chunk is counted by a mask rather than a branch, so the
+     * work and the branches are the same whatever the digit counts of random values.
+     *
+     * @param pos at least {@link #PLAIN_WINDOW} bytes before the end of {@code buf}
+     * @return {@link #plainEnd the index just after the token} and {@link #plainValue the float}
+     *     packed in a non-negative long, or -1 when the token is not of that shape: {@link #scan}
+     *     then reads it (or refuses it)
+     */
+    static long plainFloat(byte[] buf, int pos) {
+        boolean minus = buf[pos] == '-';
+        int i = minus ? pos + 1 : pos;
+        long chunk = (long) LONG.get(buf, i);
+        int intDigits = digitCount(chunk);
+        // 1 to 7 integer digits, a leading zero only alone, then the '.'
+        if (intDigits == 0 || intDigits == 8 || intDigits > 1 && (byte) chunk == '0' || (byte) (chunk >>> 8 * intDigits) != '.') {
+            return -1;
+        }
+        // the integer digits, then the bytes after the '.' moved down one place over it
+        long keep = (1L << 8 * intDigits) - 1;
+        long first = chunk & keep | (long) LONG.get(buf, i + 1) & ~keep;
+        long second = (long) LONG.get(buf, i + 9);
+        int n1 = digitCount(first);
+        // the second chunk continues the digits only when the first one is all digits
+        int n2 = digitCount(second) & -(n1 >>> 3);
+        if (n1 == intDigits) {
+            return -1;
+        }
+        long w = digitsValue(first, n1) * POW10[n2] + digitsValue(second, n2);
+        if (n2 == 8) {
+            return plainFloatTail(buf, i + 17, minus, w, 16 - intDigits);
+        }
+        int end = i + 1 + n1 + n2;
+        // buf[end] is not a digit: n1 or n2 stopped short of its chunk's end
+        if ((buf[end] | 0x20) == 'e') {
+            return -1;
+        }
+        return packFloat(end, minus, w, n1 + n2 - intDigits);
+    }
+
+    // plainFloat past 16 digits (float64 text): the third chunk, at buf[at], ends the fraction.
+    // Kept apart so that plainFloat stays small enough to be inlined.
+    private static long plainFloatTail(byte[] buf, int at, boolean minus, long w, int fractionDigits) {
+        long chunk = (long) LONG.get(buf, at);
+        int n = digitCount(chunk);
+        int end = at + n;
+        if (16 + n > MAX_DIGITS || (buf[end] | 0x20) == 'e') {
+            return -1;
+        }
+        return packFloat(end, minus, w * POW10[n] + digitsValue(chunk, n), fractionDigits + n);
+    }
+
+    // plainFloat's result for the token ending at `end` with value (-1)^minus * w / 10^fractionDigits.
+    private static long packFloat(int end, boolean minus, long w, int fractionDigits) {
+        int bits = DecimalToBinary.toFloatBits(w, -fractionDigits);
+        return (long) end << 32 | (minus ? bits | Integer.MIN_VALUE : bits) & 0xFFFF_FFFFL;
+    }
+
+    /** The end index packed by {@link #plainFloat}. */
+    static int plainEnd(long packed) {
+        return (int) (packed >>> 32);
+    }
+
+    /** The float32 packed by {@link #plainFloat}. */
+    static float plainValue(long packed) {
+        return Float.intBitsToFloat((int) packed);
+    }
+
     /** The last scanned token as float32, exactly as {@link Float#parseFloat} reads its text. */
     float toFloat() {
         int bits = DecimalToBinary.toFloatBits(digits, exponent);
@@ -168,11 +243,12 @@ final class DecimalParser {
 
     // The value of the first n digit bytes of chunk (n <= 8): pad with leading '0's, then
     // fast_float's parse_eight_digits_unrolled (three multiplications instead of eight steps).
+    // No branch for n == 0: the shift is split in two because Java takes a long's shift count
+    // mod 64 (one shift by 64 would keep the chunk); for n == 8 the '0' padding is shifted mod 64
+    // into all eight bytes, which leaves digit bytes unchanged under the OR.
     private static long digitsValue(long chunk, int n) {
-        if (n == 0) {
-            return 0;
-        }
-        long v = chunk << (8 - n) * 8 | 0x3030_3030_3030_3030L >>> n * 8;
+        int halfShift = (8 - n) * 4;
+        long v = chunk << halfShift << halfShift | 0x3030_3030_3030_3030L >>> n * 8;
         v -= 0x3030_3030_3030_3030L;
         v = v * 10 + (v >>> 8);
         return ((v & 0x0000_00FF_0000_00FFL) * 0x000F_4240_0000_0064L + (v >>> 16 & 0x0000_00FF_0000_00FFL) * 0x0000_2710_0000_0001L) >>> 32;

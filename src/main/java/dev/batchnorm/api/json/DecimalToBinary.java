@@ -16,6 +16,20 @@ final class DecimalToBinary {
     static final Format FLOAT32 = new Format(23, -127, 0xFF, -65, 38, -17, 10);
     static final Format FLOAT64 = new Format(52, -1023, 0x7FF, -342, 308, -4, 23);
 
+    /**
+     * Fractions up to this many digits go to float32 through one double division: the double
+     * rounding of {@code (float) (w / 10^k)} is harmless for w < 2^53 and k <= 12. Proof: w and
+     * 10^k are exact doubles, so the division rounds once, to d with |d - x| <= 2^-53 |x|, where
+     * x = w / 10^k. The narrowing then gives the float nearest x unless a float midpoint M (a
+     * double: 25 significant bits, M = t * 2^e with t odd, t < 2^25) lies between x and d or on d
+     * while x != M. But x - M = (w - t * 5^k * 2^(e+k)) / 10^k, and a non-zero numerator is at
+     * least 2^(e+k) if e+k < 0, so |x - M| >= 2^e / 5^k > M * 2^-25 / 5^k >= M * 2^-52.87
+     * (5^12 < 2^27.87); or at least 1 if e+k >= 0, so |x - M| >= 1 / 10^k = x / w > x * 2^-53.
+     * Either way |x - M| > |d - x| (x and M agree to far better than 1%), so d is on x's side of
+     * every midpoint; and when x = M exactly, d = M and the narrowing's ties-to-even is the
+     * correct rounding of x. Results stay far from the subnormals and the overflow threshold.
+     */
+    static final int MAX_FLOAT_VIA_DOUBLE_FRACTION = 12;
     private static final float[] FLOAT_POWERS = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
     private static final double[] DOUBLE_POWERS = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -25,6 +39,10 @@ final class DecimalToBinary {
 
     /** The float32 nearest to {@code w * 10^q} (ties to even), as raw bits of a non-negative float. */
     static int toFloatBits(long w, long q) {
+        // the common case of a tensor value, up to 15 significant digits and a short fraction
+        if (w >= 0 && w < 1L << 53 && q >= -MAX_FLOAT_VIA_DOUBLE_FRACTION && q <= 0) {
+            return Float.floatToRawIntBits((float) (w / DOUBLE_POWERS[(int) -q]));
+        }
         // Clinger: w <= 2^24 and 10^|q| <= 10^10 are exact floats, so one float operation rounds once
         if (w >= 0 && w <= 1L << 24 && q >= -10 && q <= 10) {
             float f = (float) w;

@@ -19,6 +19,10 @@ final class ByteTensorReader {
     private static final byte[][] FLAT_NAMES = {"shape".getBytes(StandardCharsets.US_ASCII), "data".getBytes(StandardCharsets.US_ASCII)};
     private static final int SHAPE = 0;
     private static final int MAX_DIMENSION_DIGITS = 9;
+    // the bytes of one comma scan: about two dozen tokens, so the loop over them seldom ends
+    private static final int RUN_BYTES = 256;
+    // tokens read one by one after a run that read nothing
+    private static final int RUN_PAUSE = 8;
 
     private final JsonBytes in;
     private final byte[] buf;
@@ -26,6 +30,8 @@ final class ByteTensorReader {
     private final int maxRank;
     private final int maxElements;
     private final DecimalParser number = new DecimalParser();
+    // commaRun's comma positions
+    private final int[] ends = new int[RUN_BYTES + CommaScan.SLACK];
     private float[] floats;
     private double[] doubles;
     private boolean scratch;
@@ -129,7 +135,20 @@ final class ByteTensorReader {
         int maxLength = in.maxNumberLength;
         int pos = in.pos;
         int first = size;
+        int runLimit = limit - RUN_BYTES - DecimalParser.PLAIN_WINDOW;
+        int noRun = 0;
         while (true) {
+            if (pos <= runLimit) {
+                // after a run that read nothing, a few tokens one by one before the next scan,
+                // so that text the runs never take (whitespace after commas) is scanned rarely
+                if (noRun > 0) {
+                    noRun--;
+                } else {
+                    int before = size;
+                    pos = commaRun(buf, pos, runLimit, maxLength);
+                    noRun = size == before ? RUN_PAUSE : 0;
+                }
+            }
             if (size == floats.length || size == maxElements) {
                 makeRoom();
             }
@@ -164,6 +183,45 @@ final class ByteTensorReader {
                 throw decline();
             }
         }
+    }
+
+    // Reads the tokens from pos that are each followed by a comma while they are plain numbers
+    // (boundedFloat, or else plainFloat), with the commas found first by CommaScan, one stretch of
+    // RUN_BYTES at a time; stops, without reading it, at the first other token (the last of an
+    // array, one with whitespace or an exponent, anything malformed or too long) or when the
+    // array is full, and returns its position: floatNumbers then reads it one by one as before.
+    private int commaRun(byte[] buf, int pos, int runLimit, int maxLength) {
+        float[] floats = this.floats;
+        int[] ends = this.ends;
+        int size = this.size;
+        int room = Math.min(floats.length, maxElements);
+        scans:
+        while (pos <= runLimit) {
+            int count = Math.min(CommaScan.commas(buf, pos, RUN_BYTES / 8, ends), room - size);
+            if (count == 0) {
+                break;
+            }
+            for (int k = 0; k < count; k++) {
+                int end = ends[k];
+                long bits = DecimalParser.boundedFloat(buf, pos, end);
+                if (bits < 0) {
+                    bits = otherPlainFloat(buf, pos, end);
+                }
+                if (bits < 0 || end - pos > maxLength) {
+                    break scans;
+                }
+                floats[size++] = Float.intBitsToFloat((int) bits);
+                pos = end + 1;
+            }
+        }
+        this.size = size;
+        return pos;
+    }
+
+    // plainFloat's bits for a token that must end at `end`, or -1
+    private static long otherPlainFloat(byte[] buf, int pos, int end) {
+        long plain = DecimalParser.plainFloat(buf, pos);
+        return plain >= 0 && DecimalParser.plainEnd(plain) == end ? plain & 0xFFFF_FFFFL : -1;
     }
 
     private int anyNumbers() {

@@ -22,6 +22,8 @@ final class DecimalParser {
     // plainFloat's reads: a sign, then from the first digit i: 8 bytes at i, i + 1, i + 9 and
     // i + 17, and one byte after the token (at i + 20 at the latest): pos + 26 bytes in all
     static final int PLAIN_WINDOW = 26;
+    // boundedFloat's reads: a sign, then 8 bytes at i, i + 1 and i + 9 from the digit i
+    static final int BOUNDED_WINDOW = 18;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long[] POW10 = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L,
         1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L, 100_000_000_000_000L,
@@ -187,6 +189,38 @@ final class DecimalParser {
         return packFloat(end, minus, w, n1 + n2 - intDigits);
     }
 
+    /**
+     * The float32 of the token {@code buf[start, end)} when it is exactly
+     * {@code -?[0-9]\.[0-9]{1,12}}: one integer digit, as nearly every tensor value has, and a
+     * fraction short enough for {@link DecimalToBinary#shortFractionToFloatBits}. The end is
+     * known (from {@link CommaScan}), so the digit count is {@code end - start} rather than a
+     * search, and nothing here waits on the previous token; the 7- or 8-digit fractions of random
+     * values take the same branches.
+     *
+     * @param start at least {@link #BOUNDED_WINDOW} bytes before the end of {@code buf}
+     * @return the float's bits as a non-negative long, or -1 when the token is not of that shape
+     *     (it may still be a valid number of another shape)
+     */
+    static long boundedFloat(byte[] buf, int start, int end) {
+        int minus = buf[start] == '-' ? 1 : 0;
+        int i = start + minus;
+        int fractionDigits = end - i - 2;
+        long head = (long) LONG.get(buf, i);
+        // the integer digit, then the bytes after the '.' moved down one place over it
+        long first = head & 0xFF | (long) LONG.get(buf, i + 1) & ~0xFFL;
+        long second = (long) LONG.get(buf, i + 9);
+        int n1 = Math.min(fractionDigits + 1, 8);
+        int n2 = fractionDigits + 1 - n1;
+        // 1 to 12 fraction digits (a shorter token or a bare sign gives a negative count)
+        if (Integer.compareUnsigned(fractionDigits - 1, DecimalToBinary.MAX_FLOAT_VIA_DOUBLE_FRACTION) >= 0
+                || (byte) (head >>> 8) != '.'
+                || (nonDigits(first) & lowBytes(n1) | nonDigits(second) & lowBytes(n2)) != 0) {
+            return -1;
+        }
+        long w = digitsValue(first, n1) * POW10[n2] + digitsValue(second, n2);
+        return (DecimalToBinary.shortFractionToFloatBits(w, fractionDigits) | minus << 31) & 0xFFFF_FFFFL;
+    }
+
     // plainFloat past 16 digits (float64 text): the third chunk, at buf[at], ends the fraction.
     // Kept apart so that plainFloat stays small enough to be inlined.
     private static long plainFloatTail(byte[] buf, int at, boolean minus, long w, int fractionDigits) {
@@ -237,8 +271,19 @@ final class DecimalParser {
     // A byte's high bit is set in the mask when it is below '0' or above '9'; the carries and borrows
     // this may cause only reach bytes after that first non-digit (fast_float's test, byte-wise).
     private static int digitCount(long chunk) {
-        long nonDigits = ((chunk + 0x4646_4646_4646_4646L) | (chunk - 0x3030_3030_3030_3030L)) & 0x8080_8080_8080_8080L;
+        long nonDigits = nonDigits(chunk);
         return nonDigits == 0 ? 8 : Long.numberOfTrailingZeros(nonDigits) >>> 3;
+    }
+
+    // 0x80 in the first byte of chunk that is not an ASCII digit; the bytes before it are 0, and
+    // those after it anything (see digitCount)
+    private static long nonDigits(long chunk) {
+        return ((chunk + 0x4646_4646_4646_4646L) | (chunk - 0x3030_3030_3030_3030L)) & 0x8080_8080_8080_8080L;
+    }
+
+    // the low n bytes set (n <= 8; the shift is split as in digitsValue, so that 8 gives all)
+    private static long lowBytes(int n) {
+        return (1L << n * 4 << n * 4) - 1;
     }
 
     // The value of the first n digit bytes of chunk (n <= 8): pad with leading '0's, then

@@ -37,6 +37,17 @@ final class DecimalToBinary {
     private DecimalToBinary() {
     }
 
+    /**
+     * {@link #toFloatBits toFloatBits(w, -k)} without its range checks, for callers that have
+     * already bounded w and k: the one-division case proved above.
+     *
+     * @param w below 2^53
+     * @param k 0 to {@link #MAX_FLOAT_VIA_DOUBLE_FRACTION}
+     */
+    static int shortFractionToFloatBits(long w, int k) {
+        return Float.floatToRawIntBits((float) (w / DOUBLE_POWERS[k]));
+    }
+
     /** The float32 nearest to {@code w * 10^q} (ties to even), as raw bits of a non-negative float. */
     static int toFloatBits(long w, long q) {
         // the common case of a tensor value, up to 15 significant digits and a short fraction

@@ -1,6 +1,9 @@
 package dev.batchnorm.api.json;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 
 /**
  * Writes a float32 as the shortest decimal that reads back as the same float, in exactly the text
@@ -10,12 +13,22 @@ import java.math.BigInteger;
  * digit. The digits come from Giulietti's Schubfach algorithm ("The Schubfach way to render
  * doubles", 2020) on a 63-bit table of powers of ten built at class initialization.
  *
- * <p>Characters go straight into a caller's buffer: nothing is allocated per number.
+ * <p>ASCII goes straight into a caller's byte buffer (the bytes a UTF-8 JSON generator sends), so
+ * nothing is allocated per number and no char-to-byte copy follows; digits are made eight at a time
+ * in one long (SWAR) rather than by a division per digit.
  */
 final class FloatFormatter {
 
     /** The most characters one float takes: {@code -1.23456789E-38}. */
     static final int MAX_CHARS = 15;
+    /** The free bytes {@link #write(float, byte[], int)} needs: a sign, then eight-byte stores up to 16 bytes on. */
+    static final int ROOM = 17;
+
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ASCII_ZEROS = 0x3030_3030_3030_3030L;
+    // "0.00" in little-endian byte order
+    private static final int ZERO_DOT_ZERO_ZERO = '0' | '.' << 8 | '0' << 16 | '0' << 24;
 
     private static final int PRECISION = 24;
     private static final int Q_MIN = -149;
@@ -31,15 +44,17 @@ final class FloatFormatter {
     }
 
     /**
-     * Writes {@code v} (finite) into {@code buf} at {@code pos}, which needs {@link #MAX_CHARS} free chars.
+     * Writes {@code v} (finite) as ASCII into {@code buf} at {@code pos}, which needs {@link #ROOM}
+     * free bytes: the text is at most {@link #MAX_CHARS} long, but digits are stored eight at a
+     * time and may land past its end.
      *
      * @return the index after the last character written
      */
-    static int write(float v, char[] buf, int pos) {
+    static int write(float v, byte[] buf, int pos) {
         int bits = Float.floatToRawIntBits(v);
-        if (bits < 0) {
-            buf[pos++] = '-';
-        }
+        // the sign without a branch: random signs would defeat the predictor
+        buf[pos] = '-';
+        pos += bits >>> 31;
         int t = bits & C_MIN - 1;
         int bq = bits >>> PRECISION - 1 & 0xFF;
         if (bq == 0xFF) {
@@ -48,12 +63,10 @@ final class FloatFormatter {
         if (bq != 0) {
             int mq = -Q_MIN + 1 - bq;
             int c = C_MIN | t;
-            // an integer below 2^24: its own digits are the shortest
-            if (0 < mq && mq < PRECISION) {
-                int f = c >> mq;
-                if (f << mq == c) {
-                    return digits(f, 0, buf, pos);
-                }
+            // an integer below 2^24: its own digits are the shortest. One branch, rarely taken, where
+            // a test of the exponent first would be a coin toss for values around 1
+            if ((isSmallExponent(mq) & isZero(c & (1 << mq) - 1)) != 0) {
+                return digits(c >> mq, 0, buf, pos);
             }
             return shortest(-mq, c, 0, buf, pos);
         }
@@ -66,8 +79,18 @@ final class FloatFormatter {
         return pos + 3;
     }
 
+    /** Writes {@code v} (finite) into {@code chars} at {@code pos} ({@link #MAX_CHARS} free): for single values. */
+    static int write(float v, char[] chars, int pos) {
+        byte[] ascii = new byte[ROOM];
+        int len = write(v, ascii, 0);
+        for (int i = 0; i < len; i++) {
+            chars[pos + i] = (char) ascii[i];
+        }
+        return pos + len;
+    }
+
     // The shortest decimal in the rounding interval of c * 2^q (Schubfach); dk scales a tiny c back.
-    private static int shortest(int q, int c, int dk, char[] buf, int pos) {
+    private static int shortest(int q, int c, int dk, byte[] buf, int pos) {
         int out = c & 1;
         long cb = (long) c << 2;
         long cbr = cb + 2;
@@ -87,25 +110,41 @@ final class FloatFormatter {
         int vbl = roundToOdd(g, cbl << h);
         int vbr = roundToOdd(g, cbr << h);
         int s = vb >> 2;
-        if (s >= 100) {
-            // one digit fewer, when exactly one of its two candidates is in the interval
-            int sp10 = 10 * (int) (s * 1_717_986_919L >>> 34);
-            int tp10 = sp10 + 10;
-            boolean upin = vbl + out <= sp10 << 2;
-            boolean wpin = (tp10 << 2) + out <= vbr;
-            if (upin != wpin) {
-                return digits(upin ? sp10 : tp10, k, buf, pos);
-            }
-        }
         int t = s + 1;
-        boolean uin = vbl + out <= s << 2;
-        boolean win = (t << 2) + out <= vbr;
-        if (uin != win) {
-            return digits(uin ? s : t, k + dk, buf, pos);
-        }
-        // both are in: the closer one, or the even one on a tie
+        // Schubfach's choice, as 0/1 arithmetic because each test is a coin toss on real data: the
+        // one of s' = 10 * floor(s / 10) and t' = s' + 10 that alone is in the interval (one digit
+        // fewer, considered from three digits on); else the one of s and t that alone is in it;
+        // else the closer of them, the even one on a tie
+        int sp10 = 10 * (int) (s * 1_717_986_919L >>> 34);
+        int upin = atMost(vbl + out, sp10 << 2);
+        int wpin = atMost((sp10 + 10 << 2) + out, vbr);
+        int uin = atMost(vbl + out, s << 2);
+        int win = atMost((t << 2) + out, vbr);
         int cmp = vb - (s + t << 1);
-        return digits(cmp < 0 || cmp == 0 && (s & 1) == 0 ? s : t, k + dk, buf, pos);
+        int pickS = uin & (win ^ 1 | cmp >>> 31 | isZero(cmp) & ~s & 1);
+        int shorter = (upin ^ wpin) & (99 - s) >>> 31;
+        int f = select(shorter, sp10 + 10 - 10 * upin, t - pickS);
+        return digits(f, k + dk, buf, pos);
+    }
+
+    // 1 when a <= b, else 0, for a and b whose difference fits in an int
+    private static int atMost(int a, int b) {
+        return (b - a) >>> 31 ^ 1;
+    }
+
+    // 1 when x == 0, else 0
+    private static int isZero(int x) {
+        return (x | -x) >>> 31 ^ 1;
+    }
+
+    // 1 when 0 < mq < PRECISION (c >> mq may be a whole float), else 0
+    private static int isSmallExponent(int mq) {
+        return (mq - 1 | PRECISION - 2 - (mq - 1)) >>> 31 ^ 1;
+    }
+
+    // `ifOne` when bit is 1, `ifZero` when it is 0
+    private static int select(int bit, int ifOne, int ifZero) {
+        return ifZero ^ (ifOne ^ ifZero) & -bit;
     }
 
     // g * cp / 2^95, rounded to odd
@@ -116,30 +155,37 @@ final class FloatFormatter {
     }
 
     // Writes f * 10^e the way Float.toString lays it out.
-    private static int digits(int f, int e, char[] buf, int pos) {
-        // nine digits d1..d9 with f * 10^e = 0.d1..d9 * 10^exp
+    private static int digits(int f, int e, byte[] buf, int pos) {
+        // nine digits h d1..d8 with f * 10^e = h.d1..d8 * 10^(exp - 1)
         int len = decimalLength(f);
-        f *= POW10[9 - len];
+        int nine = f * POW10[9 - len];
         int exp = e + len;
-        if (exp > 0 && exp <= 7) {
-            // ddd.ddd: the dot after `exp` digits, at least one fraction digit kept
-            nineDigits(f, buf, pos, exp);
-            return trimZeros(buf, pos + 10, pos + exp + 2);
-        }
-        if (exp > -3 && exp <= 0) {
-            // 0.00ddd
-            buf[pos++] = '0';
-            buf[pos++] = '.';
-            for (int i = exp; i < 0; i++) {
-                buf[pos++] = '0';
-            }
-            // no dot among the digits: they go to buf[pos, pos + 9)
-            nineDigits(f, buf, pos - 1, 0);
-            return trimZeros(buf, pos + 9, pos + 1);
+        int h = nine / 100_000_000;
+        long eight = eightDigits(nine - h * 100_000_000);
+        // trailing zeros among the nine digits (h is never 0): zero digits are zero bytes until ASCII
+        int zeros = Long.numberOfLeadingZeros(eight) >>> 3;
+        eight += ASCII_ZEROS;
+        byte lead = (byte) ('0' + h);
+        if (exp > -3 && exp <= 7) {
+            // ddd.ddd or 0.00ddd, without a branch between them (a coin toss for values around 1).
+            // ddd.ddd: h and d1..d8, then again the digits from d_exp on, one place further right,
+            // behind the dot; 0.00ddd: the zeros, h and d1..d8 behind them, and the second store
+            // repeats the first. At least one fraction digit is kept.
+            int plain = -exp >>> 31;
+            int p = select(plain, pos, pos + 2 - exp);
+            int dot = select(plain, pos + exp, pos + 1);
+            INT.set(buf, pos, ZERO_DOT_ZERO_ZERO);
+            buf[p] = lead;
+            LONG.set(buf, p + 1, eight);
+            LONG.set(buf, dot + 1 + select(plain, 0, 1 - exp), eight >>> (8 * (exp - 1) & -plain));
+            buf[dot] = '.';
+            return Math.max(p + 9 + plain - zeros, dot + 2);
         }
         // d.dddE±n
-        nineDigits(f, buf, pos, 1);
-        pos = trimZeros(buf, pos + 10, pos + 3);
+        buf[pos] = lead;
+        buf[pos + 1] = '.';
+        LONG.set(buf, pos + 2, eight);
+        pos += Math.max(10 - zeros, 3);
         buf[pos++] = 'E';
         int n = exp - 1;
         if (n < 0) {
@@ -147,46 +193,24 @@ final class FloatFormatter {
             n = -n;
         }
         if (n >= 10) {
-            buf[pos++] = (char) ('0' + n / 10);
+            buf[pos++] = (byte) ('0' + n / 10);
         }
-        buf[pos++] = (char) ('0' + n % 10);
+        buf[pos++] = (byte) ('0' + n % 10);
         return pos;
     }
 
-    // Writes the nine digits of f (10^8 <= f < 10^9) into buf[pos, pos + 10) with a '.' after
-    // the first `dot` of them (1 <= dot <= 8); for dot 0, into buf[pos + 1, pos + 10) alone.
-    private static void nineDigits(int f, char[] buf, int pos, int dot) {
-        int h = f / 100_000_000;
-        int l = f - h * 100_000_000;
-        int a = l / 10_000;
-        int b = l - a * 10_000;
-        int p = pos + 1;
-        buf[p] = (char) ('0' + h);
-        pair(a / 100, buf, p + 1);
-        pair(a % 100, buf, p + 3);
-        pair(b / 100, buf, p + 5);
-        pair(b % 100, buf, p + 7);
-        if (dot > 0) {
-            // shift the first `dot` digits one place left and put the dot after them
-            for (int i = 0; i < dot; i++) {
-                buf[pos + i] = buf[pos + i + 1];
-            }
-            buf[pos + dot] = '.';
-        }
-    }
-
-    private static void pair(int x, char[] buf, int pos) {
-        int tens = x / 10;
-        buf[pos] = (char) ('0' + tens);
-        buf[pos + 1] = (char) ('0' + x - 10 * tens);
-    }
-
-    // Drops trailing zeros, but never a character before `keep` (the first fraction digit and before).
-    private static int trimZeros(char[] buf, int end, int keep) {
-        while (end > keep && buf[end - 1] == '0') {
-            end--;
-        }
-        return end;
+    /**
+     * The eight decimal digits of {@code x} (below 10^8), as byte values 0..9 in a long whose lowest
+     * byte is the most significant digit (so it stores in text order, little-endian). Divides by
+     * 10^4, 10^2 and 10 in every lane at once with multiply-shifts that are exact in their ranges.
+     */
+    static long eightDigits(int x) {
+        int high = x / 10_000;
+        long quads = high | (long) (x - high * 10_000) << 32;
+        long hundreds = (quads * 10_486 >>> 20) & 0x0000_007F_0000_007FL;
+        long pairs = hundreds | (quads - 100 * hundreds) << 16;
+        long tens = (pairs * 103 >>> 10) & 0x000F_000F_000F_000FL;
+        return tens | (pairs - 10 * tens) << 8;
     }
 
     private static final int[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
@@ -194,7 +218,7 @@ final class FloatFormatter {
     // the number of decimal digits of f, 0 < f < 10^9
     private static int decimalLength(int f) {
         int len = floorLog10Pow2(Integer.SIZE - Integer.numberOfLeadingZeros(f));
-        return f >= POW10[len] ? len + 1 : len;
+        return len + ((POW10[len] - 1 - f) >>> 31);
     }
 
     // floor(q * log10(2))

@@ -39,6 +39,23 @@ final class FloatFormatter {
     private static final int G_MAX = 50;
     // G[e - G_MIN]: the top 63 bits of floor(10^e * 2^-r) + 1, with r chosen so the whole is 126 bits
     private static final long[] G = powersOfTen();
+    // By biased exponent, for a significand that is not a power of two (the usual case): k << 8 | h
+    // and g, which shortest() would otherwise work out per number from q = bq - 150
+    private static final int[] SCALE = new int[255];
+    private static final long[] SCALE_G = new long[255];
+
+    static {
+        for (int bq = 1; bq < 255; bq++) {
+            int q = bq + Q_MIN - 1;
+            int k = floorLog10Pow2(q);
+            int h = q + floorLog2Pow10(-k) + 33;
+            if (h < 0 || h > 0xFF) {
+                throw new AssertionError("shift out of range: " + h);
+            }
+            SCALE[bq] = k << 8 | h;
+            SCALE_G[bq] = G[-k - G_MIN] + 1;
+        }
+    }
 
     private FloatFormatter() {
     }
@@ -65,13 +82,22 @@ final class FloatFormatter {
             int c = C_MIN | t;
             // an integer below 2^24: its own digits are the shortest. One branch, rarely taken, where
             // a test of the exponent first would be a coin toss for values around 1
+            // the decimal f * 10^k, as k << 32 | f, made in one of three ways and written in one place
+            long decimal;
             if ((isSmallExponent(mq) & isZero(c & (1 << mq) - 1)) != 0) {
-                return digits(c >> mq, 0, buf, pos);
+                decimal = c >> mq;
+            } else if (t != 0) {
+                // the usual case, its scale from a table by exponent
+                int kh = SCALE[bq];
+                decimal = closest(c, ((long) c << 2) - 2, kh & 0xFF, SCALE_G[bq], kh >> 8);
+            } else {
+                decimal = shortest(-mq, c, 0);
             }
-            return shortest(-mq, c, 0, buf, pos);
+            return digits((int) decimal, (int) (decimal >> 32), buf, pos);
         }
         if (t != 0) {
-            return t < C_TINY ? shortest(Q_MIN, 10 * t, -1, buf, pos) : shortest(Q_MIN, t, 0, buf, pos);
+            long decimal = t < C_TINY ? shortest(Q_MIN, 10 * t, -1) : shortest(Q_MIN, t, 0);
+            return digits((int) decimal, (int) (decimal >> 32), buf, pos);
         }
         buf[pos] = '0';
         buf[pos + 1] = '.';
@@ -89,26 +115,30 @@ final class FloatFormatter {
         return pos + len;
     }
 
-    // The shortest decimal in the rounding interval of c * 2^q (Schubfach); dk scales a tiny c back.
-    private static int shortest(int q, int c, int dk, byte[] buf, int pos) {
-        int out = c & 1;
-        long cb = (long) c << 2;
-        long cbr = cb + 2;
+    // The shortest decimal in the rounding interval of c * 2^q (Schubfach), as k << 32 | f; dk scales a tiny c back.
+    private static long shortest(int q, int c, int dk) {
         long cbl;
         int k;
         // the interval is [c - 1/2, c + 1/2] * 2^q, narrower below a power of two
         if (c != C_MIN || q == Q_MIN) {
-            cbl = cb - 2;
+            cbl = ((long) c << 2) - 2;
             k = floorLog10Pow2(q);
         } else {
-            cbl = cb - 1;
+            cbl = ((long) c << 2) - 1;
             k = floorLog10ThreeQuartersPow2(q);
         }
         int h = q + floorLog2Pow10(-k) + 33;
-        long g = G[-k - G_MIN] + 1;
+        return closest(c, cbl, h, G[-k - G_MIN] + 1, k + dk);
+    }
+
+    // Schubfach with the scale of the interval known: 10^-k as g, and the shift h that goes with it;
+    // cbl is the interval's lower end in quarter units. Returns k << 32 | f.
+    private static long closest(int c, long cbl, int h, long g, int k) {
+        int out = c & 1;
+        long cb = (long) c << 2;
         int vb = roundToOdd(g, cb << h);
         int vbl = roundToOdd(g, cbl << h);
-        int vbr = roundToOdd(g, cbr << h);
+        int vbr = roundToOdd(g, cb + 2 << h);
         int s = vb >> 2;
         int t = s + 1;
         // Schubfach's choice, as 0/1 arithmetic because each test is a coin toss on real data: the
@@ -124,7 +154,7 @@ final class FloatFormatter {
         int pickS = uin & (win ^ 1 | cmp >>> 31 | isZero(cmp) & ~s & 1);
         int shorter = (upin ^ wpin) & (99 - s) >>> 31;
         int f = select(shorter, sp10 + 10 - 10 * upin, t - pickS);
-        return digits(f, k + dk, buf, pos);
+        return (long) k << 32 | f;
     }
 
     // 1 when a <= b, else 0, for a and b whose difference fits in an int
@@ -213,12 +243,23 @@ final class FloatFormatter {
         return tens | (pairs - 10 * tens) << 8;
     }
 
+    // by floor(log2(f)): the decimal length d of 2^j, in the high half, plus 2^32 - 10^d when
+    // some numbers of that binary length have d + 1 digits (Lemire's digit count)
+    private static final long[] DIGIT_COUNT = new long[32];
+
+    static {
+        for (int j = 0; j < 32; j++) {
+            int d = Long.toString(1L << j).length();
+            long next = (long) Math.pow(10, d);
+            DIGIT_COUNT[j] = (long) d << 32 | (next < 1L << j + 1 ? (1L << 32) - next : 0);
+        }
+    }
+
     private static final int[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
 
     // the number of decimal digits of f, 0 < f < 10^9
     private static int decimalLength(int f) {
-        int len = floorLog10Pow2(Integer.SIZE - Integer.numberOfLeadingZeros(f));
-        return len + ((POW10[len] - 1 - f) >>> 31);
+        return (int) (f + DIGIT_COUNT[31 - Integer.numberOfLeadingZeros(f)] >>> 32);
     }
 
     // floor(q * log10(2))

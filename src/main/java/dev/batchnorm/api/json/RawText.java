@@ -35,7 +35,7 @@ final class RawText {
     RawText(JsonGenerator g, long expectedBytes) {
         this.g = g;
         this.limit = (int) Math.min(BATCH, expectedBytes);
-        this.buf = new byte[limit + FloatFormatter.ROOM];
+        this.buf = new byte[limit + 1 + FloatFormatter.ROOM];
     }
 
     /**
@@ -55,6 +55,15 @@ final class RawText {
             send();
         }
         end = FloatFormatter.write(v, buf, end);
+    }
+
+    /** Appends a comma and the text of {@code v}: the common case, with one check for room. */
+    void commaNumber(float v) {
+        if (end >= limit) {
+            send();
+        }
+        buf[end] = ',';
+        end = FloatFormatter.write(v, buf, end + 1);
     }
 
     /** Appends one ASCII character: a comma or a bracket. */

@@ -65,11 +65,11 @@ public final class TensorJsonWriter {
     private static int rawContents(RawText out, float[] data, int[] shape, int axis, int offset) {
         int n = shape[axis];
         if (axis == shape.length - 1) {
-            for (int i = offset; i < offset + n; i++) {
-                if (i > offset) {
-                    out.ascii(',');
-                }
-                out.number(finite(data[i], i));
+            if (n > 0) {
+                out.number(finite(data[offset], offset));
+            }
+            for (int i = offset + 1; i < offset + n; i++) {
+                out.commaNumber(finite(data[i], i));
             }
             return offset + n;
         }
@@ -102,12 +102,12 @@ public final class TensorJsonWriter {
         g.writeStartArray();
         if (dtype == DType.FLOAT32 && RawText.accepts(g)) {
             RawText out = new RawText(g, expectedBytes(values.length, 1));
-            for (int i = 0; i < values.length; i++) {
-                if (i > 0) {
-                    out.ascii(',');
-                }
-                // exact: the values of a float32 variable are floats held as doubles
-                out.number((float) finite(values[i], i));
+            // exact: the values of a float32 variable are floats held as doubles
+            if (values.length > 0) {
+                out.number((float) finite(values[0], 0));
+            }
+            for (int i = 1; i < values.length; i++) {
+                out.commaNumber((float) finite(values[i], i));
             }
             out.send();
             g.writeEndArray();

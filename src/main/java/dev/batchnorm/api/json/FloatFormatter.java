@@ -177,6 +177,10 @@ final class FloatFormatter {
         return ifZero ^ (ifOne ^ ifZero) & -bit;
     }
 
+    private static long select(int bit, long ifOne, long ifZero) {
+        return ifZero ^ (ifOne ^ ifZero) & -(long) bit;
+    }
+
     // g * cp / 2^95, rounded to odd
     private static int roundToOdd(long g, long cp) {
         long x = Math.multiplyHigh(g, cp);
@@ -186,12 +190,20 @@ final class FloatFormatter {
 
     // Writes f * 10^e the way Float.toString lays it out.
     private static int digits(int f, int e, byte[] buf, int pos) {
-        // nine digits h d1..d8 with f * 10^e = h.d1..d8 * 10^(exp - 1)
+        // nine digits h d1..d8 with f * 10^e = h.d1..d8 * 10^(exp - 1). The digits of f (below 10^9)
+        // and its length are made side by side, not one after the other: the chain of dependent
+        // steps from a float to its text, not the number of steps, is what limits the speed
+        int high = f / 100_000_000;
+        int upper = f / 10_000;
+        long low = eightDigits(upper - high * 10_000, f - upper * 10_000);
         int len = decimalLength(f);
-        int nine = f * POW10[9 - len];
         int exp = e + len;
-        int h = nine / 100_000_000;
-        long eight = eightDigits(nine - h * 100_000_000);
+        // nine digits: h is `high`; fewer: the first digit is in `low`, after 8 - len zero bytes,
+        // and the others follow it, then zero bytes, which are zero digits as padding
+        int lowLead = 8 * (8 - len) & 63;
+        int nine = 8 - len >>> 31;
+        int h = select(nine, high, (int) (low >>> lowLead) & 0xFF);
+        long eight = select(nine, low, low >>> lowLead >>> 8);
         // trailing zeros among the nine digits (h is never 0): zero digits are zero bytes until ASCII
         int zeros = Long.numberOfLeadingZeros(eight) >>> 3;
         eight += ASCII_ZEROS;
@@ -230,13 +242,13 @@ final class FloatFormatter {
     }
 
     /**
-     * The eight decimal digits of {@code x} (below 10^8), as byte values 0..9 in a long whose lowest
-     * byte is the most significant digit (so it stores in text order, little-endian). Divides by
-     * 10^4, 10^2 and 10 in every lane at once with multiply-shifts that are exact in their ranges.
+     * The eight decimal digits of {@code upper * 10^4 + lower} (each below 10^4), as byte values 0..9
+     * in a long whose lowest byte is the most significant digit (so it stores in text order,
+     * little-endian). Divides by 10^2 and 10 in every lane at once with multiply-shifts that are
+     * exact in their ranges. The caller splits off the halves straight from its number, both at once.
      */
-    static long eightDigits(int x) {
-        int high = x / 10_000;
-        long quads = high | (long) (x - high * 10_000) << 32;
+    static long eightDigits(int upper, int lower) {
+        long quads = upper | (long) lower << 32;
         long hundreds = (quads * 10_486 >>> 20) & 0x0000_007F_0000_007FL;
         long pairs = hundreds | (quads - 100 * hundreds) << 16;
         long tens = (pairs * 103 >>> 10) & 0x000F_000F_000F_000FL;
@@ -254,8 +266,6 @@ final class FloatFormatter {
             DIGIT_COUNT[j] = (long) d << 32 | (next < 1L << j + 1 ? (1L << 32) - next : 0);
         }
     }
-
-    private static final int[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
 
     // the number of decimal digits of f, 0 < f < 10^9
     private static int decimalLength(int f) {

@@ -152,7 +152,7 @@ class FloatFormatterTests {
         int[] edges = {0, 1, 9, 10, 99, 100, 9_999, 10_000, 10_001, 99_999_999, 12_345_678, 10_000_000, 90_000_009};
         for (int n = 0; n < 1_000_000 + edges.length; n++) {
             int x = n < edges.length ? edges[n] : random.nextInt(100_000_000);
-            long digits = FloatFormatter.eightDigits(x);
+            long digits = FloatFormatter.eightDigits(x / 10_000, x % 10_000);
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < 8; i++) {
                 text.append((char) ('0' + (digits >>> 8 * i & 0xFF)));

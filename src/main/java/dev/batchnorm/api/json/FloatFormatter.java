@@ -23,6 +23,8 @@ final class FloatFormatter {
     static final int MAX_CHARS = 15;
     /** The free bytes {@link #write(float, byte[], int)} needs: a sign, then eight-byte stores up to 16 bytes on. */
     static final int ROOM = 17;
+    /** The free bytes {@link #writePair} needs: the first float's text and a comma, then room for the second. */
+    static final int PAIR_ROOM = MAX_CHARS + 1 + ROOM;
 
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -72,37 +74,65 @@ final class FloatFormatter {
         // the sign without a branch: random signs would defeat the predictor
         buf[pos] = '-';
         pos += bits >>> 31;
+        return text(decimal(bits), buf, pos);
+    }
+
+    /**
+     * Writes {@code a}, a comma and {@code b} (both finite) as {@link #write(float, byte[], int)}
+     * would, but faster: each float's long chain of dependent steps barely overlaps the next one's
+     * when they come one after the other, so the two decimals are made side by side first.
+     * {@code buf} needs {@link #PAIR_ROOM} free bytes at {@code pos}.
+     */
+    static int writePair(float a, float b, byte[] buf, int pos) {
+        int bitsA = Float.floatToRawIntBits(a);
+        int bitsB = Float.floatToRawIntBits(b);
+        long decimalA = decimal(bitsA);
+        long decimalB = decimal(bitsB);
+        buf[pos] = '-';
+        pos = text(decimalA, buf, pos + (bitsA >>> 31));
+        buf[pos] = ',';
+        buf[pos + 1] = '-';
+        return text(decimalB, buf, pos + 1 + (bitsB >>> 31));
+    }
+
+    // The shortest decimal f * 10^k of the (finite) float with these bits as k << 32 | f; 0 for zeros.
+    private static long decimal(int bits) {
         int t = bits & C_MIN - 1;
         int bq = bits >>> PRECISION - 1 & 0xFF;
         if (bq == 0xFF) {
-            throw new IllegalArgumentException("not a finite float: " + v);
+            throw new IllegalArgumentException("not a finite float: " + Float.intBitsToFloat(bits));
         }
         if (bq != 0) {
             int mq = -Q_MIN + 1 - bq;
             int c = C_MIN | t;
-            // an integer below 2^24: its own digits are the shortest. One branch, rarely taken, where
-            // a test of the exponent first would be a coin toss for values around 1
-            // the decimal f * 10^k, as k << 32 | f, made in one of three ways and written in one place
-            long decimal;
+            // an integer below 2^24: its own digits are the shortest. One branch, rarely taken,
+            // where a test of the exponent first would be a coin toss for values around 1
             if ((isSmallExponent(mq) & isZero(c & (1 << mq) - 1)) != 0) {
-                decimal = c >> mq;
-            } else if (t != 0) {
+                return c >> mq;
+            }
+            if (t != 0) {
                 // the usual case, its scale from a table by exponent
                 int kh = SCALE[bq];
-                decimal = closest(c, ((long) c << 2) - 2, kh & 0xFF, SCALE_G[bq], kh >> 8);
-            } else {
-                decimal = shortest(-mq, c, 0);
+                return closest(c, ((long) c << 2) - 2, kh & 0xFF, SCALE_G[bq], kh >> 8);
             }
-            return digits((int) decimal, (int) (decimal >> 32), buf, pos);
+            return shortest(-mq, c, 0);
         }
         if (t != 0) {
-            long decimal = t < C_TINY ? shortest(Q_MIN, 10 * t, -1) : shortest(Q_MIN, t, 0);
-            return digits((int) decimal, (int) (decimal >> 32), buf, pos);
+            return t < C_TINY ? shortest(Q_MIN, 10 * t, -1) : shortest(Q_MIN, t, 0);
         }
-        buf[pos] = '0';
-        buf[pos + 1] = '.';
-        buf[pos + 2] = '0';
-        return pos + 3;
+        return 0;
+    }
+
+    // Writes the decimal k << 32 | f (0 for a zero) after the sign.
+    private static int text(long decimal, byte[] buf, int pos) {
+        int f = (int) decimal;
+        if (f == 0) {
+            buf[pos] = '0';
+            buf[pos + 1] = '.';
+            buf[pos + 2] = '0';
+            return pos + 3;
+        }
+        return digits(f, (int) (decimal >> 32), buf, pos);
     }
 
     /** Writes {@code v} (finite) into {@code chars} at {@code pos} ({@link #MAX_CHARS} free): for single values. */

@@ -35,7 +35,7 @@ final class RawText {
     RawText(JsonGenerator g, long expectedBytes) {
         this.g = g;
         this.limit = (int) Math.min(BATCH, expectedBytes);
-        this.buf = new byte[limit + 1 + FloatFormatter.ROOM];
+        this.buf = new byte[limit + 1 + FloatFormatter.PAIR_ROOM];
     }
 
     /**
@@ -64,6 +64,15 @@ final class RawText {
         }
         buf[end] = ',';
         end = FloatFormatter.write(v, buf, end + 1);
+    }
+
+    /** Appends a comma, the text of {@code a}, a comma and the text of {@code b}: two at once are faster. */
+    void commaPair(float a, float b) {
+        if (end >= limit) {
+            send();
+        }
+        buf[end] = ',';
+        end = FloatFormatter.writePair(a, b, buf, end + 1);
     }
 
     /** Appends one ASCII character: a comma or a bracket. */

@@ -68,7 +68,11 @@ public final class TensorJsonWriter {
             if (n > 0) {
                 out.number(finite(data[offset], offset));
             }
-            for (int i = offset + 1; i < offset + n; i++) {
+            int i = offset + 1;
+            for (; i < offset + n - 1; i += 2) {
+                out.commaPair(finite(data[i], i), finite(data[i + 1], i + 1));
+            }
+            if (i < offset + n) {
                 out.commaNumber(finite(data[i], i));
             }
             return offset + n;
@@ -106,7 +110,11 @@ public final class TensorJsonWriter {
             if (values.length > 0) {
                 out.number((float) finite(values[0], 0));
             }
-            for (int i = 1; i < values.length; i++) {
+            int i = 1;
+            for (; i < values.length - 1; i += 2) {
+                out.commaPair((float) finite(values[i], i), (float) finite(values[i + 1], i + 1));
+            }
+            if (i < values.length) {
                 out.commaNumber((float) finite(values[i], i));
             }
             out.send();

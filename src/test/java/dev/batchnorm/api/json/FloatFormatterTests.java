@@ -162,6 +162,28 @@ class FloatFormatterTests {
     }
 
     @Test
+    void writesPairsAsTwoValuesAndAComma() {
+        SplittableRandom random = new SplittableRandom(26);
+        byte[] pairs = new byte[2 + FloatFormatter.PAIR_ROOM];
+        float[] edges = {0f, -0f, 1f, -1e-3f, 1e7f, Float.MIN_VALUE, -Float.MAX_VALUE, 123.0f, 0.1f};
+        for (int n = 0; n < 1_000_000; n++) {
+            float a = n < edges.length * edges.length ? edges[n % edges.length] : Float.intBitsToFloat(random.nextInt());
+            float b = n < edges.length * edges.length ? edges[n / edges.length] : (float) random.nextGaussian();
+            if (!Float.isFinite(a)) {
+                continue;
+            }
+            pairs[0] = '[';
+            int end = FloatFormatter.writePair(a, b, pairs, 1);
+            String expected = "[" + a + "," + b;
+            if (!expected.equals(new String(pairs, 0, end, StandardCharsets.US_ASCII)) && mismatches.size() < 20) {
+                mismatches.add(new String(pairs, 0, end, StandardCharsets.US_ASCII) + ", expected " + expected);
+            }
+        }
+        assertThat(mismatches).isEmpty();
+        assertThatThrownBy(() -> FloatFormatter.writePair(1f, Float.NaN, pairs, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void writesCharsForSingleValues() {
         char[] chars = new char[FloatFormatter.MAX_CHARS + 1];
         chars[0] = '[';

@@ -65,6 +65,7 @@ public final class TensorJsonWriter {
     private static int rawContents(RawText out, float[] data, int[] shape, int axis, int offset) {
         int n = shape[axis];
         if (axis == shape.length - 1) {
+            // numbers two at a time where possible: FloatFormatter writes a pair faster
             if (n > 0) {
                 out.number(finite(data[offset], offset));
             }
@@ -88,6 +89,20 @@ public final class TensorJsonWriter {
         return offset;
     }
 
+    // The values of a float32 variable held as doubles, narrowed (exactly), with commas between.
+    private static void rawFloats(RawText out, double[] values) {
+        if (values.length > 0) {
+            out.number((float) finite(values[0], 0));
+        }
+        int i = 1;
+        for (; i < values.length - 1; i += 2) {
+            out.commaPair((float) finite(values[i], i), (float) finite(values[i + 1], i + 1));
+        }
+        if (i < values.length) {
+            out.commaNumber((float) finite(values[i], i));
+        }
+    }
+
     // A size hint for the raw text's buffer: at most 16 bytes per number with its comma, and a
     // few brackets per row.
     private static long expectedBytes(int elements, int rank) {
@@ -106,17 +121,7 @@ public final class TensorJsonWriter {
         g.writeStartArray();
         if (dtype == DType.FLOAT32 && RawText.accepts(g)) {
             RawText out = new RawText(g, expectedBytes(values.length, 1));
-            // exact: the values of a float32 variable are floats held as doubles
-            if (values.length > 0) {
-                out.number((float) finite(values[0], 0));
-            }
-            int i = 1;
-            for (; i < values.length - 1; i += 2) {
-                out.commaPair((float) finite(values[i], i), (float) finite(values[i + 1], i + 1));
-            }
-            if (i < values.length) {
-                out.commaNumber((float) finite(values[i], i));
-            }
+            rawFloats(out, values);
             out.send();
             g.writeEndArray();
             g.writeEndObject();

@@ -20,7 +20,7 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * Writing 65,536 float32 values as {@code {"shape": [1024, 64], "data": [...]}}: the codec's writer
- * (Schubfach digits into the generator's buffer) against Jackson's own loop of
+ * (Schubfach digits as ASCII, handed to the generator as raw text a few KB at a time) against Jackson's own loop of
  * {@code writeNumber(float)}, with Jackson's default factory (the JDK's Float.toString) and with
  * its fast writer. Both write the same text into a discarding stream. Target: 3x.
  */

@@ -14,15 +14,16 @@ public final class FloatFormatterExhaustiveCheck {
     }
 
     public static void main(String[] args) {
-        char[] buf = new char[FloatFormatter.MAX_CHARS];
+        byte[] buf = new byte[FloatFormatter.ROOM];
         long mismatches = 0;
         long checked = 0;
         for (int bits = 0; bits <= 0x7F7F_FFFF; bits++) {
             float f = Float.intBitsToFloat(bits);
             int end = FloatFormatter.write(f, buf, 0);
             String expected = Float.toString(f);
-            if (!expected.contentEquals(java.nio.CharBuffer.wrap(buf, 0, end)) && mismatches++ < 20) {
-                System.out.println(Integer.toHexString(bits) + ": " + new String(buf, 0, end) + ", expected " + expected);
+            if (!matches(expected, buf, end) && mismatches++ < 20) {
+                System.out.println(Integer.toHexString(bits) + ": " + new String(buf, 0, end, java.nio.charset.StandardCharsets.US_ASCII)
+                        + ", expected " + expected);
             }
             checked++;
             if ((bits & 0x0FFF_FFFF) == 0x0FFF_FFFF) {
@@ -31,5 +32,18 @@ public final class FloatFormatterExhaustiveCheck {
         }
         System.out.println(checked + " floats checked, " + mismatches + " mismatches");
         System.exit(mismatches == 0 ? 0 : 1);
+    }
+
+    // without making a String per float
+    private static boolean matches(String expected, byte[] buf, int end) {
+        if (expected.length() != end) {
+            return false;
+        }
+        for (int i = 0; i < end; i++) {
+            if (expected.charAt(i) != buf[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

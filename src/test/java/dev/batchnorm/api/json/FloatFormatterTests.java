@@ -3,6 +3,7 @@ package dev.batchnorm.api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class FloatFormatterTests {
 
-    private final char[] buf = new char[FloatFormatter.MAX_CHARS + 8];
+    private final byte[] buf = new byte[FloatFormatter.ROOM + 8];
     private final List<String> mismatches = new ArrayList<>();
 
     @Test
@@ -64,11 +65,139 @@ class FloatFormatterTests {
     }
 
     @Test
+    void writesFloatToStringTextForEveryNumberOfDigits() {
+        SplittableRandom random = new SplittableRandom(22);
+        for (int digits = 1; digits <= 9; digits++) {
+            long low = (long) Math.pow(10, digits - 1);
+            for (int n = 0; n < 20_000; n++) {
+                long significand = random.nextLong(low, 10 * low);
+                int exponent = random.nextInt(-45 - digits, 39 - digits);
+                check(Float.parseFloat(significand + "E" + exponent));
+                check(-Float.parseFloat(significand + "E" + exponent));
+            }
+        }
+        assertThat(mismatches).isEmpty();
+    }
+
+    @Test
+    void writesFloatToStringTextForIntegerValuedFloats() {
+        for (int i = 0; i <= 1 << 16; i++) {
+            check(i);
+            check(-i);
+        }
+        SplittableRandom random = new SplittableRandom(23);
+        for (int n = 0; n < 200_000; n++) {
+            check(random.nextInt(1 << 24));
+            // above 2^24 every float is an integer; with trailing zero bits, many are round decimals
+            check(random.nextLong(1L << 24, 1L << 40) & -1L << random.nextInt(16));
+        }
+        for (int e = 0; e < 64; e++) {
+            check((float) Math.pow(2, e));
+            check((float) Math.pow(10, e % 39));
+        }
+        assertThat(mismatches).isEmpty();
+    }
+
+    @Test
+    void writesFloatToStringTextAroundTheNotationThresholds() {
+        // 10^-3 and 10^7 switch between plain and E notation; 1 and 0.1 between ddd.ddd and 0.ddd
+        for (float threshold : new float[] {1e-3f, 1e-2f, 0.1f, 1f, 10f, 1e6f, 1e7f}) {
+            float below = threshold;
+            float above = threshold;
+            for (int i = 0; i < 5_000; i++) {
+                check(below);
+                check(above);
+                check(-below);
+                below = Math.nextDown(below);
+                above = Math.nextUp(above);
+            }
+        }
+        assertThat(mismatches).isEmpty();
+        assertThat(text(Math.nextDown(1e-3f))).isEqualTo("9.999999E-4");
+        assertThat(text(1e-3f)).isEqualTo("0.001");
+        assertThat(text(Math.nextDown(1e7f))).isEqualTo("9999999.0");
+        assertThat(text(1e7f)).isEqualTo("1.0E7");
+    }
+
+    @Test
+    void writesSignedZeros() {
+        assertThat(text(0f)).isEqualTo("0.0");
+        assertThat(text(-0f)).isEqualTo("-0.0");
+    }
+
+    @Test
+    void storesNothingPastTheRoomItAsksFor() {
+        SplittableRandom random = new SplittableRandom(24);
+        byte[] big = new byte[3 + FloatFormatter.ROOM + 8];
+        for (int n = 0; n < 200_000; n++) {
+            java.util.Arrays.fill(big, (byte) 'x');
+            float f = n < 1000 ? -Float.MIN_VALUE * n : Float.intBitsToFloat(random.nextInt() | 0x8000_0000);
+            if (!Float.isFinite(f)) {
+                continue;
+            }
+            int end = FloatFormatter.write(f, big, 3);
+            assertThat(end - 3).isLessThanOrEqualTo(FloatFormatter.MAX_CHARS);
+            for (int i = 0; i < 3; i++) {
+                assertThat(big[i]).isEqualTo((byte) 'x');
+            }
+            for (int i = 3 + FloatFormatter.ROOM; i < big.length; i++) {
+                assertThat(big[i]).isEqualTo((byte) 'x');
+            }
+        }
+    }
+
+    @Test
+    void makesEightDigitsAtOnce() {
+        SplittableRandom random = new SplittableRandom(25);
+        int[] edges = {0, 1, 9, 10, 99, 100, 9_999, 10_000, 10_001, 99_999_999, 12_345_678, 10_000_000, 90_000_009};
+        for (int n = 0; n < 1_000_000 + edges.length; n++) {
+            int x = n < edges.length ? edges[n] : random.nextInt(100_000_000);
+            long digits = FloatFormatter.eightDigits(x / 10_000, x % 10_000);
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < 8; i++) {
+                text.append((char) ('0' + (digits >>> 8 * i & 0xFF)));
+            }
+            assertThat(text.toString()).as("%d", x).isEqualTo(String.format("%08d", x));
+        }
+    }
+
+    @Test
+    void writesPairsAsTwoValuesAndAComma() {
+        SplittableRandom random = new SplittableRandom(26);
+        byte[] pairs = new byte[2 + FloatFormatter.PAIR_ROOM];
+        float[] edges = {0f, -0f, 1f, -1e-3f, 1e7f, Float.MIN_VALUE, -Float.MAX_VALUE, 123.0f, 0.1f};
+        for (int n = 0; n < 1_000_000; n++) {
+            float a = n < edges.length * edges.length ? edges[n % edges.length] : Float.intBitsToFloat(random.nextInt());
+            float b = n < edges.length * edges.length ? edges[n / edges.length] : (float) random.nextGaussian();
+            if (!Float.isFinite(a)) {
+                continue;
+            }
+            pairs[0] = '[';
+            int end = FloatFormatter.writePair(a, b, pairs, 1);
+            String expected = "[" + a + "," + b;
+            if (!expected.equals(new String(pairs, 0, end, StandardCharsets.US_ASCII)) && mismatches.size() < 20) {
+                mismatches.add(new String(pairs, 0, end, StandardCharsets.US_ASCII) + ", expected " + expected);
+            }
+        }
+        assertThat(mismatches).isEmpty();
+        assertThatThrownBy(() -> FloatFormatter.writePair(1f, Float.NaN, pairs, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void writesCharsForSingleValues() {
+        char[] chars = new char[FloatFormatter.MAX_CHARS + 1];
+        chars[0] = '[';
+        int end = FloatFormatter.write(-1.2345678e-38f, chars, 1);
+
+        assertThat(new String(chars, 0, end)).isEqualTo("[-1.2345678E-38");
+    }
+
+    @Test
     void writesAfterWhatIsAlreadyInTheBuffer() {
         buf[0] = '[';
         int end = FloatFormatter.write(-1.5e-7f, buf, 1);
 
-        assertThat(new String(buf, 0, end)).isEqualTo("[-1.5E-7");
+        assertThat(new String(buf, 0, end, StandardCharsets.US_ASCII)).isEqualTo("[-1.5E-7");
     }
 
     @Test
@@ -77,10 +206,16 @@ class FloatFormatterTests {
         assertThatThrownBy(() -> FloatFormatter.write(Float.NEGATIVE_INFINITY, buf, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    private String text(float f) {
+        return new String(buf, 0, FloatFormatter.write(f, buf, 0), StandardCharsets.US_ASCII);
+    }
+
+    // the text of Float.toString, which also reads back as the same bits
     private void check(float f) {
-        String actual = new String(buf, 0, FloatFormatter.write(f, buf, 0));
+        String actual = text(f);
         String expected = Float.toString(f);
-        if (!actual.equals(expected) && mismatches.size() < 20) {
+        boolean same = actual.equals(expected) && Float.floatToRawIntBits(Float.parseFloat(actual)) == Float.floatToRawIntBits(f);
+        if (!same && mismatches.size() < 20) {
             mismatches.add(Integer.toHexString(Float.floatToRawIntBits(f)) + ": " + actual + ", expected " + expected);
         }
     }

@@ -106,6 +106,40 @@ public final class BatchNormKernel {
         };
     }
 
+    /**
+     * Whether normalizing x with its own batch moments cannot overflow the dtype, so that a caller
+     * may compute the outputs after it has committed to the forward (in place, say) without an
+     * error arriving too late. The bound: one squared deviation never exceeds the sum of all of
+     * them, so every {@code |x - mean| <= sqrt(n * variance)}, and
+     * {@code |y| <= (|mean| + sqrt(n * variance)) * |scale| + |shift|} with the scale and shift the
+     * forward pass itself uses. The computed moments satisfy the same inequality up to a relative
+     * 2^-19 (the squared deviations are a sum of non-negative terms in double, and the results
+     * are rounded once to the dtype), so the check leaves a margin of 2 on the dtype's largest
+     * value. False is always safe: it only means the outputs must be computed first.
+     *
+     * @param batch the moments of x under {@code plan}, as {@link #moments} returns them
+     */
+    public static boolean outputsBounded(Moments batch, ReductionPlan plan, double[] beta, double[] gamma, double eps, DType dtype) {
+        requireStats(batch.mean(), "mean", plan);
+        if (beta != null) {
+            requireStats(beta, "beta", plan);
+        }
+        if (gamma != null) {
+            requireStats(gamma, "gamma", plan);
+        }
+        return switch (dtype) {
+            case FLOAT32 -> Float32Loops.outputsBounded(batch.mean(), batch.variance(), plan.count(), beta, gamma, eps);
+            case FLOAT64 -> Float64Loops.outputsBounded(batch.mean(), batch.variance(), plan.count(), beta, gamma, eps);
+        };
+    }
+
+    /** One statistic of {@link #outputsBounded}: false also for a non-finite or NaN bound. */
+    static boolean bounded(double mean, double variance, long count, double scale, double shift, double max) {
+        double largestInput = (Math.abs(mean) + Math.sqrt(count * variance)) * 1.0001 + 1e-10;
+        double largestOutput = largestInput * Math.abs(scale) + Math.abs(shift);
+        return largestOutput < max / 2;
+    }
+
     private static void divide(double[] values, double n) {
         for (int s = 0; s < values.length; s++) {
             values[s] /= n;

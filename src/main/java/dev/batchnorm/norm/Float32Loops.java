@@ -149,8 +149,34 @@ final class Float32Loops {
         int k = plan.statsSize();
         float[] scale = new float[k];
         float[] shift = new float[k];
+        coefficients(mean, variance, beta, gamma, eps, scale, shift);
+        boolean finite = Vectorization.ENABLED
+                ? Float32VectorLoops.apply(x.data(), plan, scale, shift, out)
+                : applyPlain(x.data(), plan, scale, shift, out);
+        if (!finite) {
+            throw new NonFiniteResultException("normalized output overflows float32");
+        }
+        return new Tensor.F32(x.shape().clone(), out);
+    }
+
+    /** See {@link BatchNormKernel#outputsBounded}; arguments are already validated. */
+    static boolean outputsBounded(double[] mean, double[] variance, long count, double[] beta, double[] gamma, double eps) {
+        float[] scale = new float[mean.length];
+        float[] shift = new float[mean.length];
+        coefficients(mean, variance, beta, gamma, eps, scale, shift);
+        for (int s = 0; s < mean.length; s++) {
+            if (!BatchNormKernel.bounded(mean[s], variance[s], count, scale[s], shift[s], Float.MAX_VALUE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The forward pass's {@code y = x * scale + shift} coefficients per statistic, in float32 as TensorFlow rounds them. */
+    private static void coefficients(double[] mean, double[] variance, double[] beta, double[] gamma, double eps,
+            float[] scale, float[] shift) {
         float epsilon = (float) eps;
-        for (int s = 0; s < k; s++) {
+        for (int s = 0; s < scale.length; s++) {
             // v = variance + eps, a float32 add (eps narrowed first, as TF converts it to the dtype)
             float v = (float) variance[s] + epsilon;
             // inv = rsqrt(v) = 1 / sqrt(v) in float32: sqrt rounded to float (exact via double), then a float divide
@@ -164,13 +190,6 @@ final class Float32Loops {
             scale[s] = inv;
             shift[s] = beta != null ? (float) beta[s] - meanTimesInv : -meanTimesInv;
         }
-        boolean finite = Vectorization.ENABLED
-                ? Float32VectorLoops.apply(x.data(), plan, scale, shift, out)
-                : applyPlain(x.data(), plan, scale, shift, out);
-        if (!finite) {
-            throw new NonFiniteResultException("normalized output overflows float32");
-        }
-        return new Tensor.F32(x.shape().clone(), out);
     }
 
     /**

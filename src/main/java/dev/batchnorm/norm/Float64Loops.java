@@ -72,7 +72,28 @@ final class Float64Loops {
         int k = plan.statsSize();
         double[] scale = new double[k];
         double[] shift = new double[k];
-        for (int s = 0; s < k; s++) {
+        coefficients(mean, variance, beta, gamma, eps, scale, shift);
+        apply(x.data(), plan, scale, shift, out);
+        return new Tensor.F64(x.shape().clone(), out);
+    }
+
+    /** See {@link BatchNormKernel#outputsBounded}; arguments are already validated. */
+    static boolean outputsBounded(double[] mean, double[] variance, long count, double[] beta, double[] gamma, double eps) {
+        double[] scale = new double[mean.length];
+        double[] shift = new double[mean.length];
+        coefficients(mean, variance, beta, gamma, eps, scale, shift);
+        for (int s = 0; s < mean.length; s++) {
+            if (!BatchNormKernel.bounded(mean[s], variance[s], count, scale[s], shift[s], Double.MAX_VALUE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The forward pass's {@code y = x * scale + shift} coefficients per statistic. */
+    private static void coefficients(double[] mean, double[] variance, double[] beta, double[] gamma, double eps,
+            double[] scale, double[] shift) {
+        for (int s = 0; s < scale.length; s++) {
             // inv = rsqrt(variance + eps)
             double inv = 1.0 / Math.sqrt(variance[s] + eps);
             // inv *= gamma
@@ -84,8 +105,6 @@ final class Float64Loops {
             scale[s] = inv;
             shift[s] = beta != null ? beta[s] - meanTimesInv : -meanTimesInv;
         }
-        apply(x.data(), plan, scale, shift, out);
-        return new Tensor.F64(x.shape().clone(), out);
     }
 
     /** {@code out = x * scale + shift} per element (two roundings, no fused multiply-add); out may be x. */

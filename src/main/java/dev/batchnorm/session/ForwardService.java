@@ -10,7 +10,10 @@ import java.util.Map;
 
 /**
  * Runs a forward: computes the outputs from a snapshot, then commits the forward's effect
- * atomically; recomputes when the snapshot's parameters changed before the commit.
+ * atomically; recomputes when the snapshot's parameters changed before the commit. When the
+ * batch's own moments prove that no output can overflow, the outputs are computed after the
+ * commit instead, in place in the input's array: a large batch then costs no output allocation,
+ * and its last pass reads and writes the same memory.
  */
 public final class ForwardService {
 
@@ -45,6 +48,8 @@ public final class ForwardService {
     /**
      * Runs one forward of {@code input} on the session {@code read} was read from.
      *
+     * @param input the request's own tensor, handed over: the outputs may be written into its array
+     *     (the result's outputs then share it)
      * @throws ShapeMismatchException when the input does not fit the session
      * @throws dev.batchnorm.norm.NonFiniteResultException when statistics or outputs overflow the dtype
      */
@@ -67,9 +72,9 @@ public final class ForwardService {
         SessionSnapshot snap = read;
         boolean refreshed = false;
         for (int attempt = 1; ; attempt++) {
-            Tensor outputs;
+            Normalization norm;
             try {
-                outputs = normalize(snap, input, plan, pattern, batch);
+                norm = Normalization.of(snap, input, pattern, batch);
             } catch (ShapeMismatchException e) {
                 // the snapshot may be a cached one of a session since re-created: look once more before refusing
                 SessionSnapshot fresh = refreshed ? null : store.find(spec.id()).orElseThrow(() -> new SessionNotFoundException(spec.id()));
@@ -80,12 +85,20 @@ public final class ForwardService {
                 snap = requireSameSpec(fresh, spec);
                 continue;
             }
+            // an error must come before the commit changes anything: outputs that could overflow are
+            // computed now, into a new array (a retry needs the input intact); the others after it
+            boolean afterCommit = batch != null && BatchNormKernel.outputsBounded(batch, plan, norm.beta(), norm.gamma(),
+                    norm.eps(), input.dtype());
+            Tensor outputs = afterCommit ? null : norm.apply(input, plan, null);
             // the commit checks what the outputs were computed from: beta and gamma always, the
             // moving statistics only when they normalized the input
             ForwardCommit commit = new ForwardCommit(snap.uid(), snap.paramsVersion(), batch == null ? snap.statsVersion() : -1,
                     pattern, input.shape(), mode, batch == null ? null : batch.mean(), batch == null ? null : batch.variance(), clock.instant());
             try {
                 ForwardReceipt receipt = store.commitForward(spec.id(), commit, limits);
+                if (afterCommit) {
+                    outputs = norm.apply(input, plan, input);
+                }
                 return new Result(outputs, plan.statsShape(), batch, receipt);
             } catch (SessionNotFoundException e) {
                 // the snapshot may have come from a cache: a session re-created under the id since
@@ -113,19 +126,29 @@ public final class ForwardService {
         return fresh;
     }
 
-    private static Tensor normalize(SessionSnapshot snap, Tensor input, ReductionPlan plan, int[] pattern, Moments batch) {
-        int[] snapPattern = snap.pattern();
-        if (snapPattern != null && !java.util.Arrays.equals(snapPattern, pattern)) {
-            throw ShapeRules.mismatch(snapPattern, input.shape());
+    /** What the forward pass takes from a snapshot: the statistics that normalize, beta, gamma and eps. */
+    private record Normalization(double[] mean, double[] variance, double[] beta, double[] gamma, double eps) {
+
+        static Normalization of(SessionSnapshot snap, Tensor input, int[] pattern, Moments batch) {
+            int[] snapPattern = snap.pattern();
+            if (snapPattern != null && !java.util.Arrays.equals(snapPattern, pattern)) {
+                throw ShapeRules.mismatch(snapPattern, input.shape());
+            }
+            // before the shape is fixed, every variable must fit this input's statistics (and is laid out for it)
+            Map<Variable, StatValue> vars = snapPattern == null
+                    ? SessionState.fitAll(snap.variables(), pattern, input.shape()) : snap.variables();
+            SessionSpec spec = snap.spec();
+            return new Normalization(
+                    batch != null ? batch.mean() : vars.get(Variable.MOVING_MEAN).data(),
+                    batch != null ? batch.variance() : vars.get(Variable.MOVING_VARIANCE).data(),
+                    spec.offset() ? vars.get(Variable.BETA).data() : null,
+                    spec.scale() ? vars.get(Variable.GAMMA).data() : null,
+                    spec.eps());
         }
-        // before the shape is fixed, every variable must fit this input's statistics (and is laid out for it)
-        Map<Variable, StatValue> vars = snapPattern == null
-                ? SessionState.fitAll(snap.variables(), pattern, input.shape()) : snap.variables();
-        SessionSpec spec = snap.spec();
-        double[] mean = batch != null ? batch.mean() : vars.get(Variable.MOVING_MEAN).data();
-        double[] variance = batch != null ? batch.variance() : vars.get(Variable.MOVING_VARIANCE).data();
-        double[] beta = spec.offset() ? vars.get(Variable.BETA).data() : null;
-        double[] gamma = spec.scale() ? vars.get(Variable.GAMMA).data() : null;
-        return BatchNormKernel.normalize(input, plan, mean, variance, beta, gamma, spec.eps());
+
+        /** The outputs, into {@code into} (which may be the input) or a new tensor when it is null. */
+        Tensor apply(Tensor input, ReductionPlan plan, Tensor into) {
+            return BatchNormKernel.normalize(input, plan, mean, variance, beta, gamma, eps, into);
+        }
     }
 }

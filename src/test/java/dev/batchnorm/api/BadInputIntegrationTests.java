@@ -158,6 +158,28 @@ class BadInputIntegrationTests {
     }
 
     @Test
+    void outputOverflow_ShouldGetProblemBeforeTheForwardCounts() {
+        // gamma 3e38 times the normalized 1.41 is past float32's 3.4e38; updates in place, so a
+        // forward that got as far as its commit would move the moving statistics
+        api.delete("/v1/sessions/hot");
+        assertThat(api.post("/v1/sessions", "{\"id\": \"hot\", \"scale\": true, \"updateOpsCollection\": null, "
+                + "\"initializers\": {\"gamma\": 3e38}}").status()).isEqualTo(201);
+        HttpApi.Response before = api.get("/v1/sessions/hot");
+
+        HttpApi.Response r = api.post("/v1/sessions/hot/forward", "{\"inputs\": " + OK_INPUTS + ", \"isTraining\": true}");
+
+        assertThat(r.status()).as(r.text()).isEqualTo(400);
+        assertThat(r.json().get("code").asString()).isEqualTo("non_finite_result");
+        HttpApi.Response after = api.get("/v1/sessions/hot");
+        assertThat(after.json()).isEqualTo(before.json());
+        assertThat(after.header("ETag")).isEqualTo(before.header("ETag"));
+        // with gamma 1e37 the same forward fits (x * scale, the first product, stays below the limit), and counts
+        assertThat(api.put("/v1/sessions/hot/variables/gamma", "[[1e37, 1e37]]", null).status()).isEqualTo(200);
+        assertThat(api.post("/v1/sessions/hot/forward", "{\"inputs\": " + OK_INPUTS + ", \"isTraining\": true}").status()).isEqualTo(200);
+        assertThat(api.get("/v1/sessions/hot").header("ETag")).isNotEqualTo(after.header("ETag"));
+    }
+
+    @Test
     void malformedRequestLines_ShouldGetProblemJsonNotHtml() throws Exception {
         for (String path : new String[] {"/v1/sessions/a%zz", "/v1/sessions/a%00b", "/v1/sessions/[x"}) {
             try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {

@@ -465,6 +465,54 @@ class BatchNormKernelTests {
     }
 
     @Test
+    void outputsBounded_NeverClaimsAForwardThatOverflows() {
+        // values, gammas, betas and eps over many orders of magnitude, up to the float32 limit
+        Random random = new Random(99);
+        int bounded = 0;
+        int overflowed = 0;
+        for (int t = 0; t < 3000; t++) {
+            DType dtype = t % 4 == 0 ? DType.FLOAT64 : DType.FLOAT32;
+            double limit = dtype == DType.FLOAT32 ? 3e38 : 1e307;
+            int[] shape = {2 + random.nextInt(6), 1 + random.nextInt(3)};
+            ReductionPlan plan = ReductionPlan.of(shape, null);
+            double spread = Math.pow(10, random.nextInt(80) - 40);
+            double[] data = new double[shape[0] * shape[1]];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = Math.max(-limit, Math.min(limit, random.nextGaussian() * spread));
+            }
+            // half the gammas near the float32 limit, where the bound decides
+            double gammaScale = random.nextBoolean() ? Math.pow(10, random.nextInt(80) - 40) : 3.4 * Math.pow(10, 35 + random.nextInt(4));
+            double[] gamma = random.nextInt(4) == 0 ? null : toFloats(randomStats(random, shape[1], 0, gammaScale));
+            double[] beta = random.nextBoolean() ? null : toFloats(randomStats(random, shape[1], -1, 1));
+            double eps = Math.pow(10, -random.nextInt(50));
+            Tensor x = Tensor.of(dtype, shape, data);
+            Moments m;
+            try {
+                m = BatchNormKernel.moments(x, plan);
+            } catch (NonFiniteResultException e) {
+                continue;
+            }
+            boolean claim = BatchNormKernel.outputsBounded(m, plan, beta, gamma, eps, dtype);
+            try {
+                BatchNormKernel.normalize(x, plan, m.mean(), m.variance(), beta, gamma, eps);
+            } catch (NonFiniteResultException e) {
+                overflowed++;
+                assertThat(claim).as("case %d: bounded, yet the forward overflowed", t).isFalse();
+                continue;
+            }
+            bounded += claim ? 1 : 0;
+        }
+        // both kinds occur, and ordinary batches are bounded
+        assertThat(overflowed).isGreaterThan(50);
+        assertThat(bounded).isGreaterThan(1000);
+        Tensor x = Tensor.of(DType.FLOAT32, E_SHAPE, E_X);
+        ReductionPlan plan = ReductionPlan.of(E_SHAPE, null);
+        Moments m = BatchNormKernel.moments(x, plan);
+        assertThat(BatchNormKernel.outputsBounded(m, plan, ZEROS, null, EPS, DType.FLOAT32)).isTrue();
+        assertThat(BatchNormKernel.outputsBounded(m, plan, ZEROS, new double[] {3e38, 1}, EPS, DType.FLOAT32)).isFalse();
+    }
+
+    @Test
     void kernels_RejectShapesAndLengthsThatDoNotMatchThePlan() {
         ReductionPlan plan = ReductionPlan.of(E_SHAPE, null);
         Tensor wrongShape = Tensor.of(DType.FLOAT32, new int[] {2, 3}, E_X);

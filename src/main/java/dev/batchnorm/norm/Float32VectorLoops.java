@@ -30,37 +30,38 @@ final class Float32VectorLoops {
 
     /** {@link Float32Loops#sum} for a plan whose rows are kept. */
     static void sum(float[] x, ReductionPlan plan, double[] sums) {
+        addRows(x, plan, null, sums);
+    }
+
+    /** {@link Float32Loops#sumSquaredDeviations} for a plan whose rows are kept. */
+    static void sumSquaredDeviations(float[] x, ReductionPlan plan, double[] mean, double[] sums) {
+        addRows(x, plan, mean, sums);
+    }
+
+    // Adds every row to its statistics: the values themselves when mean is null, else their squared
+    // deviations around it (the test is the same for every step, so it costs no misprediction)
+    private static void addRows(float[] x, ReductionPlan plan, double[] mean, double[] sums) {
         int rows = plan.rowCount();
         int length = plan.rowLength();
         int r = 0;
         int i = 0;
         if (plan.fixedBase()) {
             for (; r + ROWS_PER_STEP <= rows; r += ROWS_PER_STEP, i += ROWS_PER_STEP * length) {
-                addFourRows(x, i, length, sums);
+                if (mean == null) {
+                    addFourRows(x, i, length, sums);
+                } else {
+                    addFourRowsSquaredDeviations(x, i, length, mean, sums);
+                }
             }
         }
         RowCursor cursor = plan.cursor();
         for (; r < rows; r++, i += length) {
             // a fixed base is 0 for every row, so the cursor needs no catching up after the steps above
-            addRow(x, i, length, sums, cursor.base());
-            cursor.advance();
-        }
-    }
-
-    /** {@link Float32Loops#sumSquaredDeviations} for a plan whose rows are kept. */
-    static void sumSquaredDeviations(float[] x, ReductionPlan plan, double[] mean, double[] sums) {
-        int rows = plan.rowCount();
-        int length = plan.rowLength();
-        int r = 0;
-        int i = 0;
-        if (plan.fixedBase()) {
-            for (; r + ROWS_PER_STEP <= rows; r += ROWS_PER_STEP, i += ROWS_PER_STEP * length) {
-                addFourRowsSquaredDeviations(x, i, length, mean, sums);
+            if (mean == null) {
+                addRow(x, i, length, sums, cursor.base());
+            } else {
+                addRowSquaredDeviations(x, i, length, mean, sums, cursor.base());
             }
-        }
-        RowCursor cursor = plan.cursor();
-        for (; r < rows; r++, i += length) {
-            addRowSquaredDeviations(x, i, length, mean, sums, cursor.base());
             cursor.advance();
         }
     }

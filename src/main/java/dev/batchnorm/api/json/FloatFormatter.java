@@ -48,8 +48,8 @@ final class FloatFormatter {
     private static final long[] G = powersOfTen();
     // By biased exponent, for a significand that is not a power of two (the usual case): k << 8 | h
     // and g, which shortest() would otherwise work out per number from q = bq - 150
-    private static final int[] SCALE = new int[255];
-    private static final long[] SCALE_G = new long[255];
+    private static final int[] SCALE = new int[256];
+    private static final long[] SCALE_G = new long[256];
 
     static {
         for (int bq = 1; bq < 255; bq++) {
@@ -110,15 +110,16 @@ final class FloatFormatter {
         if (bq != 0) {
             int mq = -Q_MIN + 1 - bq;
             int c = C_MIN | t;
-            // an integer below 2^24: its own digits are the shortest. One branch, rarely taken,
-            // where a test of the exponent first would be a coin toss for values around 1
-            if ((isSmallExponent(mq) & isZero(c & (1 << mq) - 1)) != 0) {
+            // an integer in [1, 2^23): its own digits are the shortest. The mq = 150 - bq fraction
+            // bits of t, shifted to the top, are all zero; that is rare on real data, so the
+            // exponent test behind it (a coin toss for values around 1) is rarely reached
+            if (t << bq - 118 == 0 && Integer.compareUnsigned(bq - 127, 23) < 0) {
                 return c >> mq;
             }
             if (t != 0) {
                 // the usual case, its scale from a table by exponent
                 int kh = SCALE[bq];
-                return closest(c, ((long) c << 2) - 2, kh & 0xFF, SCALE_G[bq], kh >> 8);
+                return closest(c, ((long) c << 2) - 2, kh & 0xFF, SCALE_G[bq], kh >> 8, true);
             }
             return shortest(-mq, c, 0);
         }
@@ -163,12 +164,14 @@ final class FloatFormatter {
             k = floorLog10ThreeQuartersPow2(q);
         }
         int h = q + floorLog2Pow10(-k) + 33;
-        return closest(c, cbl, h, G[-k - G_MIN] + 1, k + dk);
+        return closest(c, cbl, h, G[-k - G_MIN] + 1, k + dk, false);
     }
 
     // Schubfach with the scale of the interval known: 10^-k as g, and the shift h that goes with it;
-    // cbl is the interval's lower end in quarter units. Returns k << 32 | f.
-    private static long closest(int c, long cbl, int h, long g, int k) {
+    // cbl is the interval's lower end in quarter units. Returns k << 32 | f. `wide` says that s has
+    // at least three digits, as it always has for a normal float (s >= c >= 2^23); a constant at
+    // each call, so the test of s goes away where it is known.
+    private static long closest(int c, long cbl, int h, long g, int k, boolean wide) {
         int out = c & 1;
         long cb = (long) c << 2;
         int vb = roundToOdd(g, cb << h);
@@ -186,8 +189,9 @@ final class FloatFormatter {
         int uin = atMost(vbl + out, s << 2);
         int win = atMost((t << 2) + out, vbr);
         int cmp = vb - (s + t << 1);
-        int pickS = uin & (win ^ 1 | cmp >>> 31 | isZero(cmp) & ~s & 1);
-        int shorter = (upin ^ wpin) & (99 - s) >>> 31;
+        // s when it alone is in, or it is closer (cmp < 0), or a tie (cmp == 0) and s is even
+        int pickS = uin & (win ^ 1 | cmp - (~s & 1) >>> 31);
+        int shorter = (upin ^ wpin) & (wide ? 1 : (99 - s) >>> 31);
         int f = select(shorter, sp10 + 10 - 10 * upin, t - pickS);
         return (long) k << 32 | f;
     }
@@ -195,16 +199,6 @@ final class FloatFormatter {
     // 1 when a <= b, else 0, for a and b whose difference fits in an int
     private static int atMost(int a, int b) {
         return (b - a) >>> 31 ^ 1;
-    }
-
-    // 1 when x == 0, else 0
-    private static int isZero(int x) {
-        return (x | -x) >>> 31 ^ 1;
-    }
-
-    // 1 when 0 < mq < PRECISION (c >> mq may be a whole float), else 0
-    private static int isSmallExponent(int mq) {
-        return (mq - 1 | PRECISION - 2 - (mq - 1)) >>> 31 ^ 1;
     }
 
     // `ifOne` when bit is 1, `ifZero` when it is 0
@@ -228,8 +222,8 @@ final class FloatFormatter {
         // nine digits h d1..d8 with f * 10^e = h.d1..d8 * 10^(exp - 1). The digits of f (below 10^9)
         // and its length are made side by side, not one after the other: the chain of dependent
         // steps from a float to its text, not the number of steps, is what limits the speed
-        int high = f / 100_000_000;
-        int upper = f / 10_000;
+        int high = (int) (f * 1_441_151_881L >>> 57);
+        int upper = (int) (f * 3_518_437_209L >>> 45);
         long low = eightDigits(upper - high * 10_000, f - upper * 10_000);
         int len = decimalLength(f);
         int exp = e + len;
@@ -242,22 +236,23 @@ final class FloatFormatter {
         // trailing zeros among the nine digits (h is never 0): zero digits are zero bytes until ASCII
         int zeros = Long.numberOfLeadingZeros(eight) >>> 3;
         eight += ASCII_ZEROS;
-        byte lead = (byte) ('0' + h);
         if (exp > -3 && exp <= 7) {
-            // ddd.ddd or 0.00ddd, without a branch between them (a coin toss for values around 1).
-            // ddd.ddd: h and d1..d8, then again the digits from d_exp on, one place further right,
-            // behind the dot; 0.00ddd: the zeros, h and d1..d8 behind them, and the second store
-            // repeats the first. At least one fraction digit is kept.
+            // ddd.ddd or 0.00ddd, without a branch between them (a coin toss for values around 1),
+            // in four stores. With the nine digits D0..D8 (D0 = h): ddd.ddd (1 <= exp) is D0..D7
+            // at pos, the dot at pos + exp, then D_exp..D8 behind it; 0.00ddd (exp <= 0) is
+            // "0.00", D0..D7 at pos + 2 - exp, and D1..D8 once more from one place on, which
+            // also brings D8. At least one fraction digit is kept.
             int plain = -exp >>> 31;
-            int p = select(plain, pos, pos + 2 - exp);
+            long nineLow = eight << 8 | '0' + h;
+            int a = select(plain, pos, pos + 2 - exp);
             int dot = select(plain, pos + exp, pos + 1);
             INT.set(buf, pos, ZERO_DOT_ZERO_ZERO);
-            buf[p] = lead;
-            LONG.set(buf, p + 1, eight);
-            LONG.set(buf, dot + 1 + select(plain, 0, 1 - exp), eight >>> (8 * (exp - 1) & -plain));
+            LONG.set(buf, a, nineLow);
             buf[dot] = '.';
-            return Math.max(p + 9 + plain - zeros, dot + 2);
+            LONG.set(buf, select(plain, dot + 1, a + 1), eight >>> (8 * (exp - 1) & -plain));
+            return Math.max(a + 9 + plain - zeros, dot + 2);
         }
+        byte lead = (byte) ('0' + h);
         // d.dddE±n
         buf[pos] = lead;
         buf[pos + 1] = '.';
@@ -290,21 +285,21 @@ final class FloatFormatter {
         return tens | (pairs - 10 * tens) << 8;
     }
 
-    // by floor(log2(f)): the decimal length d of 2^j, in the high half, plus 2^32 - 10^d when
+    // by 31 - floor(log2(f)), the leading zeros of f (32 for 0, never asked): the decimal length d of 2^j, in the high half, plus 2^32 - 10^d when
     // some numbers of that binary length have d + 1 digits (Lemire's digit count)
-    private static final long[] DIGIT_COUNT = new long[32];
+    private static final long[] DIGIT_COUNT = new long[33];
 
     static {
         for (int j = 0; j < 32; j++) {
             int d = Long.toString(1L << j).length();
             long next = (long) Math.pow(10, d);
-            DIGIT_COUNT[j] = (long) d << 32 | (next < 1L << j + 1 ? (1L << 32) - next : 0);
+            DIGIT_COUNT[31 - j] = (long) d << 32 | (next < 1L << j + 1 ? (1L << 32) - next : 0);
         }
     }
 
     // the number of decimal digits of f, 0 < f < 10^9
     private static int decimalLength(int f) {
-        return (int) (f + DIGIT_COUNT[31 - Integer.numberOfLeadingZeros(f)] >>> 32);
+        return (int) (f + DIGIT_COUNT[Integer.numberOfLeadingZeros(f)] >>> 32);
     }
 
     // floor(q * log10(2))

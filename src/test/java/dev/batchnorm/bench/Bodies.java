@@ -1,5 +1,6 @@
 package dev.batchnorm.bench;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -15,7 +16,14 @@ public final class Bodies {
         /** Shortest float32 text, as the service writes it (Float.toString): about 10 characters. */
         FLOAT32_SHORTEST,
         /** 17 significant digits, as a client sends float64 values (Python's json, numpy.tolist). */
-        FLOAT64_17_DIGITS
+        FLOAT64_17_DIGITS,
+        /** Shortest float32 text with Python's json.dumps separators: ", " between numbers and rows. */
+        FLOAT32_SHORTEST_SPACED,
+        /**
+         * What Python's {@code json.dumps(x.tolist())} writes for a float32 array: each value's
+         * shortest float64 text (up to 17 digits, as {@code repr(float(v))}), ", " separators.
+         */
+        PYTHON_TOLIST
     }
 
     private Bodies() {
@@ -26,12 +34,14 @@ public final class Bodies {
         SplittableRandom random = new SplittableRandom(7);
         StringBuilder sb = new StringBuilder(ROWS * COLUMNS * 20).append('[');
         for (int r = 0; r < ROWS; r++) {
-            sb.append(r == 0 ? "[" : ",[");
+            String comma = text == Text.FLOAT32_SHORTEST_SPACED || text == Text.PYTHON_TOLIST ? ", " : ",";
+            sb.append(r == 0 ? "[" : comma + "[");
             for (int c = 0; c < COLUMNS; c++) {
                 double v = gaussian(random);
-                sb.append(c == 0 ? "" : ",").append(switch (text) {
-                    case FLOAT32_SHORTEST -> Float.toString((float) v);
+                sb.append(c == 0 ? "" : comma).append(switch (text) {
+                    case FLOAT32_SHORTEST, FLOAT32_SHORTEST_SPACED -> Float.toString((float) v);
                     case FLOAT64_17_DIGITS -> String.format(Locale.ROOT, "%.17g", v);
+                    case PYTHON_TOLIST -> pythonRepr((float) v);
                 });
             }
             sb.append(']');
@@ -42,6 +52,16 @@ public final class Bodies {
     /** A forward request document around {@link #tensor}. */
     static byte[] forward(Text text) {
         return ("{\"inputs\":" + tensor(text) + ",\"isTraining\":true}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    // repr(float(v)) in Python: the shortest float64 text, plain from 1e-4 up to 1e16
+    private static String pythonRepr(float v) {
+        double d = v;
+        double a = Math.abs(d);
+        if (a >= 1e-4 && a < 1e16) {
+            return new BigDecimal(Double.toString(d)).toPlainString();
+        }
+        return Double.toString(d).replace("E", "e");
     }
 
     private static double gaussian(SplittableRandom random) {

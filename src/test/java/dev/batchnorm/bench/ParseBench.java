@@ -35,7 +35,7 @@ public class ParseBench {
     private static final JsonFactory JACKSON_DEFAULT = JsonFactory.builder().build();
     private static final JsonFactory JACKSON_JDK_PARSER = JsonFactory.builder().disable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
-    @Param({"FLOAT32_SHORTEST", "FLOAT64_17_DIGITS"})
+    @Param({"FLOAT32_SHORTEST", "FLOAT64_17_DIGITS", "FLOAT32_SHORTEST_SPACED", "PYTHON_TOLIST"})
     public Bodies.Text text;
 
     byte[] body;

@@ -152,6 +152,9 @@ final class ByteTensorReader {
             if (size == floats.length || size == maxElements) {
                 makeRoom();
             }
+            if (pos < limit && isWhitespace(buf[pos])) {
+                pos = skipWhitespace(buf, pos, limit);
+            }
             long plain = pos <= plainLimit ? DecimalParser.plainFloat(buf, pos) : -1;
             int end;
             if (plain >= 0) {
@@ -187,9 +190,10 @@ final class ByteTensorReader {
 
     // Reads the tokens from pos that are each followed by a comma while they are plain numbers
     // (boundedFloat, or else plainFloat), with the commas found first by CommaScan, one stretch of
-    // RUN_BYTES at a time; stops, without reading it, at the first other token (the last of an
-    // array, one with whitespace or an exponent, anything malformed or too long) or when the
-    // array is full, and returns its position: floatNumbers then reads it one by one as before.
+    // RUN_BYTES at a time; whitespace before a token is skipped. Stops, without reading it, at the
+    // first other token (the last of an array, one with whitespace before its comma or with an
+    // exponent, anything malformed or too long) or when the array is full, and returns its
+    // position: floatNumbers then reads it one by one as before.
     private int commaRun(byte[] buf, int pos, int runLimit, int maxLength) {
         float[] floats = this.floats;
         int[] ends = this.ends;
@@ -203,6 +207,11 @@ final class ByteTensorReader {
             }
             for (int k = 0; k < count; k++) {
                 int end = ends[k];
+                // whitespace before a token, as Python's json.dumps writes (", "), stops at the
+                // comma at the latest
+                while (isWhitespace(buf[pos])) {
+                    pos++;
+                }
                 long bits = DecimalParser.boundedFloat(buf, pos, end);
                 if (bits < 0) {
                     bits = otherPlainFloat(buf, pos, end);
@@ -252,14 +261,15 @@ final class ByteTensorReader {
     }
 
     private static int skipWhitespace(byte[] buf, int pos, int limit) {
-        while (pos < limit) {
-            byte b = buf[pos];
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                break;
-            }
+        while (pos < limit && isWhitespace(buf[pos])) {
             pos++;
         }
         return pos;
+    }
+
+    // JSON's four whitespace bytes
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     private void append() {

@@ -124,6 +124,73 @@ class CommaRunTests {
     }
 
     @Test
+    void readsRowsWithWhitespaceBetweenTokensAsTheJdk() {
+        // Python's json.dumps writes ", " (and ",\n  " with indent): the runs skip whitespace before
+        // a token; whitespace after one, before its comma, sends it down the one-by-one path
+        String[] gaps = {", ", ",\n    ", ",\t", ",\r\n", ",   ", " ,", " , "};
+        Random random = new Random(37);
+        for (int doc = 0; doc < 400; doc++) {
+            int rows = 1 + random.nextInt(8);
+            int columns = 1 + random.nextInt(doc % 4 == 0 ? 10 : 300);
+            String gap = doc % 3 == 0 ? gaps[random.nextInt(gaps.length)] : ", ";
+            List<String> values = new ArrayList<>();
+            StringBuilder sb = new StringBuilder(random.nextBoolean() ? "[" : "[ ");
+            for (int r = 0; r < rows; r++) {
+                sb.append(r == 0 ? "[" : gap + "[");
+                for (int c = 0; c < columns; c++) {
+                    float f = random.nextInt(10) == 0 ? Float.intBitsToFloat(random.nextInt()) : (float) random.nextGaussian();
+                    if (!Float.isFinite(f)) {
+                        f = 0.5f;
+                    }
+                    List<String> s = spellings(f, random);
+                    String v = s.get(random.nextInt(doc % 2 == 0 ? 1 : s.size()));
+                    values.add(v);
+                    // now and then a gap of its own, so that one document mixes them
+                    String g = random.nextInt(50) == 0 ? gaps[random.nextInt(gaps.length)] : gap;
+                    sb.append(c == 0 ? "" : g).append(v);
+                }
+                sb.append(random.nextInt(4) == 0 ? " ]" : "]");
+            }
+            byte[] body = sb.append(random.nextBoolean() ? "]" : "\n]").toString().getBytes(StandardCharsets.US_ASCII);
+
+            Tensor.F32 read = (Tensor.F32) new JsonBytes(body, 0, body.length, 1000).tensor(DType.FLOAT32, 2, 64, 1 << 24).tensor();
+
+            assertThat(read.shape()).as(gap).containsExactly(rows, columns);
+            for (int i = 0; i < values.size(); i++) {
+                if (Float.floatToRawIntBits(read.data()[i]) != Float.floatToRawIntBits(Float.parseFloat(values.get(i))) && mismatches.size() < 20) {
+                    mismatches.add(values.get(i) + " read as " + read.data()[i] + " with gaps '" + gap + "'");
+                }
+            }
+        }
+        assertThat(mismatches).isEmpty();
+    }
+
+    @Test
+    void declinesWhitespaceWhereNoTokenIs() {
+        String[] bodies = {"[1.5, , 2.5]", "[1.5,  ,2.5]", "[1.5, 2.5, ]", "[1.5, 2.5 2.5]", "[1.5, -, 2.5]", "[1.5,\u000b2.5]",
+            "[1.5,\u00a02.5]", "[1.5, 2.5,\n]"};
+        Random random = new Random(38);
+        for (String bad : bodies) {
+            // at the start, in the middle and at the end of a long row, so that a run meets it
+            for (int n = 0; n < 30; n++) {
+                StringBuilder sb = new StringBuilder("[");
+                int before = random.nextInt(200);
+                for (int i = 0; i < before; i++) {
+                    sb.append(Float.toString((float) random.nextGaussian())).append(", ");
+                }
+                sb.append(bad, 1, bad.length() - 1);
+                int after = random.nextInt(200);
+                for (int i = 0; i < after; i++) {
+                    sb.append(", ").append(Float.toString((float) random.nextGaussian()));
+                }
+                byte[] body = sb.append("]").toString().getBytes(StandardCharsets.ISO_8859_1);
+                assertThatThrownBy(() -> new JsonBytes(body, 0, body.length, 1000).tensor(DType.FLOAT32, 1, 64, 1 << 24))
+                        .as(bad).isInstanceOf(JsonBytes.Declined.class);
+            }
+        }
+    }
+
+    @Test
     void declinesAMalformedTokenAnywhereInARow() {
         Random random = new Random(35);
         for (int n = 0; n < 2_000; n++) {

@@ -135,7 +135,7 @@ final class ByteTensorReader {
         int maxLength = in.maxNumberLength;
         int pos = in.pos;
         int first = size;
-        int runLimit = limit - RUN_BYTES - DecimalParser.PLAIN_WINDOW;
+        int runLimit = limit - RUN_BYTES - Math.max(DecimalParser.PLAIN_WINDOW, DecimalParser.BOUNDED_WINDOW);
         int noRun = 0;
         while (true) {
             if (pos <= runLimit) {

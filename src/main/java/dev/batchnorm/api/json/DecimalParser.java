@@ -22,8 +22,10 @@ final class DecimalParser {
     // plainFloat's reads: a sign, then from the first digit i: 8 bytes at i, i + 1, i + 9 and
     // i + 17, and one byte after the token (at i + 20 at the latest): pos + 26 bytes in all
     static final int PLAIN_WINDOW = 26;
-    // boundedFloat's reads: a sign, then 8 bytes at i, i + 1 and i + 9 from the digit i
-    static final int BOUNDED_WINDOW = 18;
+    // boundedFloat's reads: a sign, then 8 bytes at i, i + 1, i + 9 and i + 17 from the digit i
+    static final int BOUNDED_WINDOW = 26;
+    // boundedFloat's longest fraction: one integer digit and 18 fraction digits are 19 digits
+    private static final int MAX_BOUNDED_FRACTION = 18;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long[] POW10 = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L,
         1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L, 100_000_000_000_000L,
@@ -191,20 +193,27 @@ final class DecimalParser {
 
     /**
      * The float32 of the token {@code buf[start, end)} when it is exactly
-     * {@code -?[0-9]\.[0-9]{1,12}}: one integer digit, as nearly every tensor value has, and a
-     * fraction short enough for {@link DecimalToBinary#shortFractionToFloatBits}. The end is
-     * known (from {@link CommaScan}), so the digit count is {@code end - start} rather than a
-     * search, and nothing here waits on the previous token; the 7- or 8-digit fractions of random
-     * values take the same branches.
+     * {@code -?[0-9]\.[0-9]{1,18}}: one integer digit, as nearly every tensor value has, and up to
+     * 19 digits in all. The end is known (from {@link CommaScan}), so the digit count is
+     * {@code end - start} rather than a search, and nothing here waits on the previous token.
+     * Fractions of up to 12 digits (float32 text: random values have 7 to 9) are read as two
+     * masked 8-byte chunks whatever their length, so they take the same branches; longer ones,
+     * the float64 text of float32 values that Python's {@code json.dumps(x.tolist())} writes,
+     * as three ({@link #boundedLongFloat}).
      *
      * @param start at least {@link #BOUNDED_WINDOW} bytes before the end of {@code buf}
      * @return the float's bits as a non-negative long, or -1 when the token is not of that shape
-     *     (it may still be a valid number of another shape)
+     *     (it may still be a valid number of another shape), or when a fraction of more than 12
+     *     digits sits too close to a float midpoint for one division (about one in 30 million) or
+     *     its 19 digits exceed 2^63: the general path then reads it
      */
     static long boundedFloat(byte[] buf, int start, int end) {
         int minus = buf[start] == '-' ? 1 : 0;
         int i = start + minus;
         int fractionDigits = end - i - 2;
+        if (fractionDigits > DecimalToBinary.MAX_FLOAT_VIA_DOUBLE_FRACTION) {
+            return boundedLongFloat(buf, i, fractionDigits, minus);
+        }
         long head = (long) LONG.get(buf, i);
         // the integer digit, then the bytes after the '.' moved down one place over it
         long first = head & 0xFF | (long) LONG.get(buf, i + 1) & ~0xFFL;
@@ -212,13 +221,32 @@ final class DecimalParser {
         int n1 = Math.min(fractionDigits + 1, 8);
         int n2 = fractionDigits + 1 - n1;
         // 1 to 12 fraction digits (a shorter token or a bare sign gives a negative count)
-        if (Integer.compareUnsigned(fractionDigits - 1, DecimalToBinary.MAX_FLOAT_VIA_DOUBLE_FRACTION) >= 0
+        if (fractionDigits < 1
                 || (byte) (head >>> 8) != '.'
                 || (nonDigits(first) & lowBytes(n1) | nonDigits(second) & lowBytes(n2)) != 0) {
             return -1;
         }
         long w = digitsValue(first, n1) * POW10[n2] + digitsValue(second, n2);
         return (DecimalToBinary.shortFractionToFloatBits(w, fractionDigits) | minus << 31) & 0xFFFF_FFFFL;
+    }
+
+    // boundedFloat for 13 to 18 fraction digits (14 to 19 in all) from the digit at buf[i]: the
+    // digits as three chunks, 8 + 6..8 + 0..3. Kept apart so that boundedFloat stays small.
+    private static long boundedLongFloat(byte[] buf, int i, int fractionDigits, int minus) {
+        long head = (long) LONG.get(buf, i);
+        long first = head & 0xFF | (long) LONG.get(buf, i + 1) & ~0xFFL;
+        long second = (long) LONG.get(buf, i + 9);
+        long third = (long) LONG.get(buf, i + 17);
+        int n2 = Math.min(fractionDigits - 7, 8);
+        int n3 = fractionDigits - 7 - n2;
+        if (fractionDigits > MAX_BOUNDED_FRACTION
+                || (byte) (head >>> 8) != '.'
+                || (nonDigits(first) | nonDigits(second) & lowBytes(n2) | nonDigits(third) & lowBytes(n3)) != 0) {
+            return -1;
+        }
+        long w = (digitsValue(first, 8) * POW10[n2] + digitsValue(second, n2)) * POW10[n3] + digitsValue(third, n3);
+        int bits = DecimalToBinary.longFractionToFloatBits(w, fractionDigits);
+        return bits < 0 ? -1 : (bits | minus << 31) & 0xFFFF_FFFFL;
     }
 
     // plainFloat past 16 digits (float64 text): the third chunk, at buf[at], ends the fraction.

@@ -30,6 +30,22 @@ final class DecimalToBinary {
      * correct rounding of x. Results stay far from the subnormals and the overflow threshold.
      */
     static final int MAX_FLOAT_VIA_DOUBLE_FRACTION = 12;
+    /**
+     * The double quotient's distance from a float32 midpoint, in units in the last place of the
+     * double, below which {@link #toFloatBits} leaves a decimal with many digits to Eisel-Lemire.
+     * Proof that narrowing is exact above it: for 0 < w < 2^63 and 0 <= k <= 22, (double) w and
+     * the division each round once, by at most 2^-53 relatively, and 10^k is exact, so the double
+     * d lies within 2^-52 (1 + 2^-53) x of x = w / 10^k: under 2.001 units of d's last place (a
+     * unit is more than 2^-53 d). A float32 midpoint in d's binade is a double whose 29 bits below
+     * the float's mantissa are 1 followed by 28 zeros. When d's 29 bits are more than this many
+     * units away from that pattern, no midpoint lies between x and d or on either, so the float
+     * nearest d is the float nearest x (a crossing into the binade below lands in 29 bits near 0,
+     * far from the midpoint pattern of either binade). All such x are between 10^-22 and 2^63:
+     * normal floats, no overflow.
+     */
+    private static final int MIDPOINT_GUARD = 8;
+    private static final int FLOAT_ROUNDING_BITS = (1 << 29) - 1;
+    private static final int FLOAT_MIDPOINT = 1 << 28;
     private static final float[] FLOAT_POWERS = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
     private static final double[] DOUBLE_POWERS = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -48,16 +64,39 @@ final class DecimalToBinary {
         return Float.floatToRawIntBits((float) (w / DOUBLE_POWERS[k]));
     }
 
+    /**
+     * The float32 nearest to {@code w / 10^k} for the longer fractions of float64 text (Python's
+     * {@code json.dumps(x.tolist())} of a float32 array writes 16 to 17 digits), when one double
+     * division settles it: when the quotient is clear of every float midpoint
+     * ({@link #MIDPOINT_GUARD}).
+     *
+     * @param w a signed long: negative (2^63 or more unsigned) gives -1
+     * @param k 0 to 22
+     * @return the raw bits of a non-negative float, or -1: Eisel-Lemire must decide
+     */
+    static int longFractionToFloatBits(long w, int k) {
+        double d = w / DOUBLE_POWERS[k];
+        boolean settled = Math.abs(((int) Double.doubleToRawLongBits(d) & FLOAT_ROUNDING_BITS) - FLOAT_MIDPOINT) > MIDPOINT_GUARD;
+        return w >= 0 & settled ? Float.floatToRawIntBits((float) d) : -1;
+    }
+
     /** The float32 nearest to {@code w * 10^q} (ties to even), as raw bits of a non-negative float. */
     static int toFloatBits(long w, long q) {
         // the common case of a tensor value, up to 15 significant digits and a short fraction
         if (w >= 0 && w < 1L << 53 && q >= -MAX_FLOAT_VIA_DOUBLE_FRACTION && q <= 0) {
-            return Float.floatToRawIntBits((float) (w / DOUBLE_POWERS[(int) -q]));
+            return shortFractionToFloatBits(w, (int) -q);
         }
         // Clinger: w <= 2^24 and 10^|q| <= 10^10 are exact floats, so one float operation rounds once
         if (w >= 0 && w <= 1L << 24 && q >= -10 && q <= 10) {
             float f = (float) w;
             return Float.floatToRawIntBits(q < 0 ? f / FLOAT_POWERS[(int) -q] : f * FLOAT_POWERS[(int) q]);
+        }
+        // longer fractions, up to 19 digits
+        if (q >= -22 && q <= 0) {
+            int bits = longFractionToFloatBits(w, (int) -q);
+            if (bits >= 0) {
+                return bits;
+            }
         }
         return (int) eiselLemire(w, q, FLOAT32);
     }

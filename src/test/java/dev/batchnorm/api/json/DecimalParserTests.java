@@ -76,6 +76,53 @@ class DecimalParserTests {
         assertThat(mismatches).isEmpty();
     }
 
+    @Test
+    void agreesWithTheJdkOnFloat64TextOfFloat32Values() {
+        // what Python's json.dumps(x.tolist()) writes for a float32 array: repr(float(v)), up to 17 digits
+        Random random = new Random(15);
+        for (int n = 0; n < 300_000; n++) {
+            float f = n % 2 == 0 ? Float.intBitsToFloat(random.nextInt()) : (float) (random.nextGaussian() * Math.pow(10, random.nextInt(9) - 4));
+            if (!Float.isFinite(f)) {
+                continue;
+            }
+            check(Double.toString(f));
+            check(new BigDecimal(Double.toString(f)).toPlainString());
+            check(String.format(Locale.ROOT, "%.17g", (double) f));
+        }
+        assertThat(mismatches).isEmpty();
+    }
+
+    @Test
+    void convertsManyDigitsNextToFloatMidpointsAsTheJdk() {
+        // toFloatBits's double-quotient path for 0 < w < 2^63, 10^-22 <= 10^q <= 1: integers w of
+        // 16 to 19 digits within a few units of a float32 midpoint times 10^-q, where a double
+        // quotient lands next to the midpoint and the guard must send the value to Eisel-Lemire
+        Random random = new Random(16);
+        int near = 0;
+        for (int n = 0; n < 200_000; n++) {
+            float f = Float.intBitsToFloat(0x1000_0000 + random.nextInt(0x5E00_0000 - 0x1000_0000));
+            BigDecimal mid = new BigDecimal(f).add(new BigDecimal(Math.nextUp(f))).divide(BigDecimal.TWO);
+            int digits = 16 + random.nextInt(4);
+            // the smallest 0 <= k <= 22 giving mid * 10^k at least `digits` digits in its integer part
+            int k = Math.max(0, Math.min(22, digits - (mid.precision() - mid.scale())));
+            BigDecimal scaled = mid.movePointRight(k);
+            if (scaled.compareTo(BigDecimal.valueOf(Long.MAX_VALUE - 10)) >= 0) {
+                continue;
+            }
+            long w0 = scaled.setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+            for (long w = Math.max(1, w0 - 3); w <= w0 + 3; w++) {
+                int bits = DecimalToBinary.toFloatBits(w, -k);
+                int expected = Float.floatToRawIntBits(Float.parseFloat(w + "E-" + k));
+                if (bits != expected && mismatches.size() < 20) {
+                    mismatches.add(w + "E-" + k + " read as " + Float.intBitsToFloat(bits) + ", expected " + Float.intBitsToFloat(expected));
+                }
+                near++;
+            }
+        }
+        assertThat(near).isGreaterThan(1_000_000);
+        assertThat(mismatches).isEmpty();
+    }
+
     // The exact midpoint, and the midpoint rounded to a few digits either side of the format's precision.
     private void nearMidpoint(BigDecimal mid, int precision, Random random) {
         check(mid.toString());

@@ -161,7 +161,8 @@ public class ForwardBench {
 
         @Override
         public void setReadListener(ReadListener listener) {
-            throw new UnsupportedOperationException("blocking reads only");
+            // as the servlet specification has it outside async processing
+            throw new IllegalStateException("not an asynchronous request");
         }
     }
 

@@ -152,16 +152,13 @@ final class ByteTensorReader {
             if (size == floats.length || size == maxElements) {
                 makeRoom();
             }
-            if (pos < limit && isWhitespace(buf[pos])) {
-                pos = skipWhitespace(buf, pos, limit);
-            }
+            pos = skipWhitespace(buf, pos, limit);
             long plain = pos <= plainLimit ? DecimalParser.plainFloat(buf, pos) : -1;
             int end;
             if (plain >= 0) {
                 end = DecimalParser.plainEnd(plain);
                 floats[size++] = DecimalParser.plainValue(plain);
             } else {
-                pos = skipWhitespace(buf, pos, limit);
                 end = number.scan(buf, pos, limit);
                 if (end < 0) {
                     throw decline();

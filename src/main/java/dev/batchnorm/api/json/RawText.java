@@ -1,7 +1,10 @@
 package dev.batchnorm.api.json;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
 import tools.jackson.core.json.JsonGeneratorBase;
@@ -26,8 +29,8 @@ final class RawText {
     private static final int BATCH = 4096;
 
     private final JsonGenerator g;
-    private final Batch batch = new Batch();
     private final byte[] buf;
+    private final Batch batch;
     private final int limit;
     private int end;
 
@@ -36,6 +39,7 @@ final class RawText {
         this.g = g;
         this.limit = (int) Math.min(BATCH, expectedBytes);
         this.buf = new byte[limit + 1 + FloatFormatter.PAIR_ROOM];
+        this.batch = new Batch(buf);
     }
 
     /**
@@ -86,6 +90,7 @@ final class RawText {
     /** Hands everything appended so far to the generator. */
     void send() {
         batch.sent = 0;
+        batch.end = end;
         while (batch.sent < end) {
             g.writeRaw(batch);
             if (batch.sent < end) {
@@ -97,13 +102,22 @@ final class RawText {
     }
 
     /**
-     * The unsent part of the buffer, as the generators of {@link #accepts} take it: they call an
-     * append with their output buffer and its free offset. An append copies what fits; the rest
-     * goes on the next call. Nothing else of the interface is called by those generators.
+     * The unsent bytes {@code buf[sent, end)} as a {@link SerializableString}. The generators of
+     * {@link #accepts} call an append with their output buffer and its free offset: an append
+     * copies what fits and the rest goes on the next call. The text is ASCII that JSON never
+     * escapes (digits, signs, '.', 'E', commas, brackets), so each quoted form equals its unquoted
+     * one. The writes to a stream or buffer send everything at once; the {@code as} methods copy
+     * and send nothing.
      */
-    private final class Batch implements SerializableString {
+    static final class Batch implements SerializableString {
 
+        private final byte[] buf;
         int sent;
+        int end;
+
+        Batch(byte[] buf) {
+            this.buf = buf;
+        }
 
         @Override
         public int appendUnquotedUTF8(byte[] out, int offset) {
@@ -124,62 +138,68 @@ final class RawText {
         }
 
         @Override
+        public int appendQuotedUTF8(byte[] out, int offset) {
+            return appendUnquotedUTF8(out, offset);
+        }
+
+        @Override
+        public int appendQuoted(char[] out, int offset) {
+            return appendUnquoted(out, offset);
+        }
+
+        @Override
         public int charLength() {
             return end - sent;
         }
 
         @Override
         public String getValue() {
-            throw unsupported();
+            return new String(buf, sent, end - sent, StandardCharsets.ISO_8859_1);
         }
 
         @Override
         public char[] asQuotedChars() {
-            throw unsupported();
+            return getValue().toCharArray();
         }
 
         @Override
         public byte[] asUnquotedUTF8() {
-            throw unsupported();
+            return Arrays.copyOfRange(buf, sent, end);
         }
 
         @Override
         public byte[] asQuotedUTF8() {
-            throw unsupported();
+            return asUnquotedUTF8();
         }
 
         @Override
-        public int appendQuotedUTF8(byte[] out, int offset) {
-            throw unsupported();
+        public int writeUnquotedUTF8(OutputStream out) throws IOException {
+            int n = end - sent;
+            out.write(buf, sent, n);
+            sent = end;
+            return n;
         }
 
         @Override
-        public int appendQuoted(char[] out, int offset) {
-            throw unsupported();
+        public int writeQuotedUTF8(OutputStream out) throws IOException {
+            return writeUnquotedUTF8(out);
         }
 
+        /** All of the unsent bytes, or -1 (and nothing) when the buffer has less room. */
         @Override
-        public int writeQuotedUTF8(OutputStream out) {
-            throw unsupported();
-        }
-
-        @Override
-        public int writeUnquotedUTF8(OutputStream out) {
-            throw unsupported();
+        public int putUnquotedUTF8(ByteBuffer buffer) {
+            int n = end - sent;
+            if (buffer.remaining() < n) {
+                return -1;
+            }
+            buffer.put(buf, sent, n);
+            sent = end;
+            return n;
         }
 
         @Override
         public int putQuotedUTF8(ByteBuffer buffer) {
-            throw unsupported();
-        }
-
-        @Override
-        public int putUnquotedUTF8(ByteBuffer buffer) {
-            throw unsupported();
-        }
-
-        private UnsupportedOperationException unsupported() {
-            return new UnsupportedOperationException("raw tensor text is only appended into a generator's buffer");
+            return putUnquotedUTF8(buffer);
         }
     }
 }

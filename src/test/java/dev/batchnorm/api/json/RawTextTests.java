@@ -7,6 +7,7 @@ import dev.batchnorm.norm.DType;
 import dev.batchnorm.norm.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -210,5 +211,54 @@ class RawTextTests {
             };
         } while (!Float.isFinite(f));
         return f;
+    }
+
+    @Test
+    void aBatchGivesItsUnsentTextThroughEveryMethodOfTheInterface() throws Exception {
+        String text = "[1.5,-2.0E-5,3.4028235E38]";
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        byte[] buf = new byte[bytes.length + 10];
+        System.arraycopy(bytes, 0, buf, 0, bytes.length);
+        RawText.Batch batch = new RawText.Batch(buf);
+        batch.end = bytes.length;
+        batch.sent = 5;
+        String rest = text.substring(5);
+
+        // the views copy and send nothing; quoted and unquoted forms are the same
+        assertThat(batch.getValue()).isEqualTo(rest);
+        assertThat(batch.charLength()).isEqualTo(rest.length());
+        assertThat(new String(batch.asQuotedChars())).isEqualTo(rest);
+        assertThat(batch.asUnquotedUTF8()).isEqualTo(rest.getBytes(StandardCharsets.US_ASCII));
+        assertThat(batch.asQuotedUTF8()).isEqualTo(rest.getBytes(StandardCharsets.US_ASCII));
+        assertThat(batch.sent).isEqualTo(5);
+
+        // appends copy what fits and send it
+        byte[] out = new byte[8];
+        assertThat(batch.appendQuotedUTF8(out, 3)).isEqualTo(5);
+        assertThat(new String(out, 3, 5, StandardCharsets.US_ASCII)).isEqualTo(rest.substring(0, 5));
+        char[] chars = new char[4];
+        assertThat(batch.appendQuoted(chars, 0)).isEqualTo(4);
+        assertThat(new String(chars)).isEqualTo(rest.substring(5, 9));
+        assertThat(batch.sent).isEqualTo(14);
+
+        // a buffer without room for all of it takes nothing
+        ByteBuffer small = ByteBuffer.allocate(text.length() - 15);
+        assertThat(batch.putQuotedUTF8(small)).isEqualTo(-1);
+        assertThat(small.position()).isZero();
+        ByteBuffer big = ByteBuffer.allocate(64);
+        assertThat(batch.putUnquotedUTF8(big)).isEqualTo(text.length() - 14);
+        assertThat(new String(big.array(), 0, big.position(), StandardCharsets.US_ASCII)).isEqualTo(text.substring(14));
+        assertThat(batch.charLength()).isZero();
+
+        // a stream takes all of it
+        batch.sent = 0;
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        assertThat(batch.writeQuotedUTF8(stream)).isEqualTo(text.length());
+        assertThat(stream.toString(StandardCharsets.US_ASCII)).isEqualTo(text);
+        batch.sent = 20;
+        stream.reset();
+        assertThat(batch.writeUnquotedUTF8(stream)).isEqualTo(text.length() - 20);
+        assertThat(stream.toString(StandardCharsets.US_ASCII)).isEqualTo(text.substring(20));
+        assertThat(batch.getValue()).isEmpty();
     }
 }

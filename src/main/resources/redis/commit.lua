@@ -5,7 +5,9 @@
 -- Returns {1, version, first op id or 0, pending delta} or {negative code, detail}.
 local function commit(K, A)
   local H, O = K[1], K[2]
-  local f = redis.call('HMGET', H, 'uid', 'pver', 'sver', 'pat', 'dt', 'next', 'pel', 'ver', 'dec', 'ttlms', 'fwd', 'opc', 'opa')
+  -- the moving averages come along (14, 15): an in-place update needs them, and one call is cheaper than two
+  local f = redis.call('HMGET', H, 'uid', 'pver', 'sver', 'pat', 'dt', 'next', 'pel', 'ver', 'dec', 'ttlms', 'fwd', 'opc', 'opa',
+    'v:movingMean', 'v:movingVariance')
   if not f[1] or f[1] ~= A[1] then return {-1} end
   setdt(f[5])
   local sver = tonumber(f[3])
@@ -40,7 +42,7 @@ local function commit(K, A)
       for i = 13, #A, 2 do fitted[A[i]] = A[i + 1] end
       cur = {fitted['v:movingMean'], fitted['v:movingVariance']}
     else
-      cur = redis.call('HMGET', H, 'v:movingMean', 'v:movingVariance')
+      cur = {f[14], f[15]}
     end
     local mm, mv = decode(cur[1]), decode(cur[2])
     local k = rnd(1.0 - f64(f[9]))

@@ -169,6 +169,16 @@ session_forwards() { # id -> counters.forwards
   curl -fsS --max-time 10 "http://127.0.0.1:$svc_port/v1/sessions/$1" | grep -o '"forwards":[0-9]*' | cut -d: -f2
 }
 
+# ---------------------------------------------------------------- the load cases
+# case -> "path content-type accept body-file session-prefix" (bodies written by bodies.py; the
+# small cases use sessions s-00.., the large ones l-00..)
+declare -A cases=(
+  [small-json]="/v1/sessions/{id}/forward application/json application/json small.json s-"
+  [small-npy]="/v1/sessions/{id}/forward?isTraining=true application/x-npy application/x-npy small.npy s-"
+  [large-json]="/v1/sessions/{id}/forward application/json application/json large.json l-"
+  [large-npy]="/v1/sessions/{id}/forward?isTraining=true application/x-npy application/x-npy large.npy l-"
+)
+
 # ---------------------------------------------------------------- one wrk run
 # fields of the BENCH line
 field() { sed -n 's/.*[[:space:]]'"$2"'=\([^[:space:]]*\).*/\1/p' <<<"$1" | head -1; }

@@ -44,13 +44,7 @@ python3 "$here/bodies.py" "$logdir"
 per_thread=$(( (CONNECTIONS + THREADS - 1) / THREADS ))
 nsessions=$(( per_thread * THREADS ))
 
-# case -> "path content-type accept body-file session-prefix"
-declare -A cases=(
-  [small-json]="/v1/sessions/{id}/forward application/json application/json small.json s-"
-  [small-npy]="/v1/sessions/{id}/forward?isTraining=true application/x-npy application/x-npy small.npy s-"
-  [large-json]="/v1/sessions/{id}/forward application/json application/json large.json l-"
-  [large-npy]="/v1/sessions/{id}/forward?isTraining=true application/x-npy application/x-npy large.npy l-"
-)
+# the cases (lib.sh), in the order they run
 order=(small-json small-npy large-json large-npy)
 
 invalid=0

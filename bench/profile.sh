@@ -30,12 +30,6 @@ WRK_SCRIPT=post.lua
 source "$here/lib.sh"
 bench_init "$@"
 
-declare -A cases=(
-  [small-json]="/v1/sessions/{id}/forward application/json application/json small.json s-"
-  [small-npy]="/v1/sessions/{id}/forward?isTraining=true application/x-npy application/x-npy small.npy s-"
-  [large-json]="/v1/sessions/{id}/forward application/json application/json large.json l-"
-  [large-npy]="/v1/sessions/{id}/forward?isTraining=true application/x-npy application/x-npy large.npy l-"
-)
 [ -n "${cases[$CASE]:-}" ] || die "CASE must be one of: ${!cases[*]}"
 case "$STORE" in memory | redis) ;; *) die "STORE must be memory or redis" ;; esac
 case "$PROFILER" in

@@ -5,13 +5,15 @@ local function setdt(dt)
   if dt == 'float32' then F32, W, C = true, 4, 'f' else F32, W, C = false, 8, 'd' end
 end
 -- x rounded to float32 (to nearest, ties to even, as C's cast), in arithmetic rather than through
--- struct (a third of the time per value). Normal range: Veltkamp's split, p - (p - x) with
--- p = x * (2^29 + 1), keeps the 24 leading bits of x's 53, rounded to nearest; ties go to even, which
--- RedisScriptFloat32Tests checks for every tie of one binade (every binade behaves the same: the
--- split's operations scale exactly by powers of two between 2^-126 and 2^128). Below 2^-126 float32 keeps multiples of 2^-149, and
--- x + c - c with c = 1.5 * 2^-97 rounds to exactly those (x + c stays in c's binade, whose spacing
--- that is, and c is an even multiple of it); a zero keeps x's sign. What rounds to 2^128 or more
--- becomes an infinity, as in the cast.
+-- struct (a third of the time per value).
+-- - From 2^-126 up: Veltkamp's split, p - (p - x) with p = x * (2^29 + 1), keeps the 24 leading
+--   bits of x's 53, rounded to nearest. Ties go to even, which RedisScriptFloat32Tests checks for
+--   every tie of one binade; every binade behaves the same, since the split's operations scale
+--   exactly by powers of two between 2^-126 and 2^128.
+-- - Below 2^-126 float32 keeps multiples of 2^-149, and x + c - c with c = 1.5 * 2^-97 rounds to
+--   exactly those: x + c stays in c's binade, whose spacing that is, and c is an even multiple of
+--   it. A zero keeps x's sign.
+-- - What rounds to 2^128 or more becomes an infinity, as in the cast.
 local HUGE = math.huge
 local SPLIT = 536870913 -- 2^29 + 1
 local NORMAL = 2 ^ -126
@@ -49,7 +51,7 @@ local function format(c, n)
   return fmt
 end
 local function unpack_all(c, w, s)
-  local n = #s / w
+  local n = math.floor(#s / w)
   if n <= RUN then
     local t = {struct.unpack(format(c, n), s)}
     t[n + 1] = nil -- struct's last result is the position after the values

@@ -1,3 +1,5 @@
+-- the fields an in-place update reads besides the session's scalars, and none
+local MOVING, NOTHING = {'v:movingMean', 'v:movingVariance'}, {}
 -- A computed forward's effect, atomically: commit(K, A) with K the session's keys (hash, ops, discarded)
 -- and A its arguments: 1 uid, 2 paramsVersion, 3 statsVersion (-1: not checked), 4 statsVersion the fitted values came from,
 -- 5 pattern, 6 mode (none|apply|defer), 7 batch mean, 8 batch variance (float64), 9 now (ms), 10 max ops, 11 max elements,
@@ -5,9 +7,9 @@
 -- Returns {1, version, first op id or 0, pending delta} or {negative code, detail}.
 local function commit(K, A)
   local H, O = K[1], K[2]
-  -- the moving averages come along (14, 15): an in-place update needs them, and one call is cheaper than two
+  -- an in-place update reads the moving averages in the same call (14, 15); other modes need not
   local f = redis.call('HMGET', H, 'uid', 'pver', 'sver', 'pat', 'dt', 'next', 'pel', 'ver', 'dec', 'ttlms', 'fwd', 'opc', 'opa',
-    'v:movingMean', 'v:movingVariance')
+    unpack(A[6] == 'apply' and MOVING or NOTHING))
   if not f[1] or f[1] ~= A[1] then return {-1} end
   setdt(f[5])
   local sver = tonumber(f[3])

@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -215,23 +214,14 @@ class RedisScriptFloat32Tests {
         return values;
     }
 
+    // the store's own encoding carries values to the script and back; the expected values come
+    // from Java's cast and MovingAverage, never from the script or the codec
     private static byte[] encode(double[] values, DType dtype) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * (dtype == DType.FLOAT32 ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
-        for (double v : values) {
-            if (dtype == DType.FLOAT32) {
-                b.putFloat((float) v);
-            } else {
-                b.putDouble(v);
-            }
-        }
-        return b.array();
+        return RedisSessionCodec.values(values, dtype);
     }
 
     private static double[] decode(byte[] bytes, DType dtype) {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        double[] values = new double[bytes.length / (dtype == DType.FLOAT32 ? 4 : 8)];
-        Arrays.setAll(values, i -> dtype == DType.FLOAT32 ? b.getFloat() : b.getDouble());
-        return values;
+        return RedisSessionCodec.values(bytes, 0, dtype);
     }
 
     private static byte[] evalBytes(String dtype, String what, byte[]... args) {

@@ -15,7 +15,10 @@ public final class BatchNormKernel {
 
     /**
      * The per-statistic mean and biased variance of {@code x} over the plan's axes. Sums run in double
-     * (two passes, the second around the unrounded mean); both results are then rounded to x's dtype.
+     * and the squared deviations are taken around the unrounded mean, as {@code tf.nn.moments}'s two
+     * passes; both results are then rounded to x's dtype. A large {@code [N..., C]} batch is read from
+     * memory once, in cached blocks merged as {@link BlockedMoments} describes; other batches
+     * take the two passes over the whole input.
      *
      * @param x finite values of shape {@code plan.inputShape()}
      * @throws IllegalArgumentException when x's shape is not the plan's
@@ -26,20 +29,10 @@ public final class BatchNormKernel {
         double n = plan.count();
         double[] mean = new double[plan.statsSize()];
         double[] variance = new double[plan.statsSize()];
+        // the unrounded mean, and in variance the sum of squared deviations around it
         switch (x) {
-            case Tensor.F32 f -> {
-                // pass 1: sum per statistic, in double
-                Float32Loops.sum(f.data(), plan, mean);
-                // mean = sum / n
-                divide(mean, n);
-                // pass 2: sum of (x - mean)^2 per statistic, in double, around the unrounded mean
-                Float32Loops.sumSquaredDeviations(f.data(), plan, mean, variance);
-            }
-            case Tensor.F64 d -> {
-                Float64Loops.sum(d.data(), plan, mean);
-                divide(mean, n);
-                Float64Loops.sumSquaredDeviations(d.data(), plan, mean, variance);
-            }
+            case Tensor.F32 f -> Float32Loops.moments(f.data(), plan, mean, variance);
+            case Tensor.F64 d -> Float64Loops.moments(d.data(), plan, mean, variance);
         }
         // biased variance = sum of squares / n (tf.nn.moments: "sample variance, not unbiased")
         divide(variance, n);
@@ -140,7 +133,8 @@ public final class BatchNormKernel {
         return largestOutput < max / 2;
     }
 
-    private static void divide(double[] values, double n) {
+    /** Divides every value by n, in place. */
+    static void divide(double[] values, double n) {
         for (int s = 0; s < values.length; s++) {
             values[s] /= n;
         }

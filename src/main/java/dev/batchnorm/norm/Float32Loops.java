@@ -11,6 +11,54 @@ final class Float32Loops {
     private Float32Loops() {
     }
 
+    /**
+     * The unrounded mean of every statistic into {@code mean} and the sum of squared deviations around
+     * it into {@code squares}, both zero on entry: in cached blocks when {@link BlockedMoments} takes
+     * the plan, else in two passes over x.
+     */
+    static void moments(float[] x, ReductionPlan plan, double[] mean, double[] squares) {
+        int blockRows = BlockedMoments.blockRows(plan, Float.BYTES);
+        if (blockRows > 0) {
+            int length = plan.rowLength();
+            BlockedMoments.compute(plan, blockRows,
+                    (from, to, center, squared, sums) -> addFixedRows(x, length, from, to, center, squared, sums), mean, squares);
+            return;
+        }
+        // pass 1: sum per statistic, in double; mean = sum / n
+        sum(x, plan, mean);
+        BatchNormKernel.divide(mean, plan.count());
+        // pass 2: sum of (x - mean)^2 per statistic, in double, around the unrounded mean
+        sumSquaredDeviations(x, plan, mean, squares);
+    }
+
+    /**
+     * Rows {@code [from, to)} of a plan whose every row feeds statistics {@code 0..length-1}, added to
+     * {@code sums} in row order: {@code x - center}, or {@code (x - center)^2} when squared.
+     */
+    static void addFixedRows(float[] x, int length, int from, int to, double[] center, boolean squared, double[] sums) {
+        if (Vectorization.ENABLED) {
+            Float32VectorLoops.addFixedRows(x, length, from, to, center, squared, sums);
+        } else {
+            addFixedRowsPlain(x, length, from, to, center, squared, sums);
+        }
+    }
+
+    static void addFixedRowsPlain(float[] x, int length, int from, int to, double[] center, boolean squared, double[] sums) {
+        int i = from * length;
+        for (int r = from; r < to; r++) {
+            if (squared) {
+                for (int j = 0; j < length; j++, i++) {
+                    double d = x[i] - center[j];
+                    sums[j] += d * d;
+                }
+            } else {
+                for (int j = 0; j < length; j++, i++) {
+                    sums[j] += x[i] - center[j];
+                }
+            }
+        }
+    }
+
     /** Adds every element of x to its statistic's entry in {@code sums}. */
     static void sum(float[] x, ReductionPlan plan, double[] sums) {
         if (Vectorization.ENABLED && !plan.rowReduced()) {

@@ -43,26 +43,39 @@ final class Float32VectorLoops {
     private static void addRows(float[] x, ReductionPlan plan, double[] mean, double[] sums) {
         int rows = plan.rowCount();
         int length = plan.rowLength();
-        int r = 0;
-        int i = 0;
         if (plan.fixedBase()) {
-            for (; r + ROWS_PER_STEP <= rows; r += ROWS_PER_STEP, i += ROWS_PER_STEP * length) {
-                if (mean == null) {
-                    addFourRows(x, i, length, sums);
-                } else {
-                    addFourRowsSquaredDeviations(x, i, length, mean, sums);
-                }
-            }
+            // x - 0 is x, to the bit
+            addFixedRows(x, length, 0, rows, mean == null ? new double[length] : mean, mean != null, sums);
+            return;
         }
         RowCursor cursor = plan.cursor();
-        for (; r < rows; r++, i += length) {
-            // a fixed base is 0 for every row, so the cursor needs no catching up after the steps above
+        for (int r = 0, i = 0; r < rows; r++, i += length) {
             if (mean == null) {
                 addRow(x, i, length, sums, cursor.base());
             } else {
                 addRowSquaredDeviations(x, i, length, mean, sums, cursor.base());
             }
             cursor.advance();
+        }
+    }
+
+    /** {@link Float32Loops#addFixedRows}: rows {@code [from, to)} that all feed statistics {@code 0..length-1}. */
+    static void addFixedRows(float[] x, int length, int from, int to, double[] center, boolean squared, double[] sums) {
+        int r = from;
+        int i = from * length;
+        for (; r + ROWS_PER_STEP <= to; r += ROWS_PER_STEP, i += ROWS_PER_STEP * length) {
+            if (squared) {
+                addFourRowsSquaredDeviations(x, i, length, center, sums);
+            } else {
+                addFourRowsDeviations(x, i, length, center, sums);
+            }
+        }
+        for (; r < to; r++, i += length) {
+            if (squared) {
+                addRowSquaredDeviations(x, i, length, center, sums, 0);
+            } else {
+                addRowDeviations(x, i, length, center, sums);
+            }
         }
     }
 
@@ -127,24 +140,39 @@ final class Float32VectorLoops {
         }
     }
 
-    /** Four consecutive rows that feed statistics 0..length-1, added in row order. */
-    private static void addFourRows(float[] x, int i, int length, double[] sums) {
+    /** {@code x - center} of one row that feeds statistics 0..length-1. */
+    private static void addRowDeviations(float[] x, int i, int length, double[] center, double[] sums) {
         int bound = HALF_FLOATS.loopBound(length);
         int j = 0;
         for (; j < bound; j += DOUBLES.length()) {
+            DoubleVector d = widen(x, i + j).sub(DoubleVector.fromArray(DOUBLES, center, j));
+            DoubleVector.fromArray(DOUBLES, sums, j).add(d).intoArray(sums, j);
+        }
+        for (; j < length; j++) {
+            sums[j] += x[i + j] - center[j];
+        }
+    }
+
+    /** {@code x - center} of four consecutive rows that feed statistics 0..length-1, added in row order. */
+    private static void addFourRowsDeviations(float[] x, int i, int length, double[] center, double[] sums) {
+        int bound = HALF_FLOATS.loopBound(length);
+        int j = 0;
+        for (; j < bound; j += DOUBLES.length()) {
+            DoubleVector c = DoubleVector.fromArray(DOUBLES, center, j);
             DoubleVector acc = DoubleVector.fromArray(DOUBLES, sums, j);
-            acc = acc.add(widen(x, i + j));
-            acc = acc.add(widen(x, i + length + j));
-            acc = acc.add(widen(x, i + 2 * length + j));
-            acc = acc.add(widen(x, i + 3 * length + j));
+            acc = acc.add(widen(x, i + j).sub(c));
+            acc = acc.add(widen(x, i + length + j).sub(c));
+            acc = acc.add(widen(x, i + 2 * length + j).sub(c));
+            acc = acc.add(widen(x, i + 3 * length + j).sub(c));
             acc.intoArray(sums, j);
         }
         for (; j < length; j++) {
+            double c = center[j];
             double acc = sums[j];
-            acc += x[i + j];
-            acc += x[i + length + j];
-            acc += x[i + 2 * length + j];
-            acc += x[i + 3 * length + j];
+            acc += x[i + j] - c;
+            acc += x[i + length + j] - c;
+            acc += x[i + 2 * length + j] - c;
+            acc += x[i + 3 * length + j] - c;
             sums[j] = acc;
         }
     }

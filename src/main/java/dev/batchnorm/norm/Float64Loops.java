@@ -9,6 +9,37 @@ final class Float64Loops {
     private Float64Loops() {
     }
 
+    /** {@link Float32Loops#moments} for float64 input. */
+    static void moments(double[] x, ReductionPlan plan, double[] mean, double[] squares) {
+        int blockRows = BlockedMoments.blockRows(plan, Double.BYTES);
+        if (blockRows > 0) {
+            int length = plan.rowLength();
+            BlockedMoments.compute(plan, blockRows,
+                    (from, to, center, squared, sums) -> addFixedRows(x, length, from, to, center, squared, sums), mean, squares);
+            return;
+        }
+        sum(x, plan, mean);
+        BatchNormKernel.divide(mean, plan.count());
+        sumSquaredDeviations(x, plan, mean, squares);
+    }
+
+    /** {@link Float32Loops#addFixedRows} for float64 input. */
+    static void addFixedRows(double[] x, int length, int from, int to, double[] center, boolean squared, double[] sums) {
+        int i = from * length;
+        for (int r = from; r < to; r++) {
+            if (squared) {
+                for (int j = 0; j < length; j++, i++) {
+                    double d = x[i] - center[j];
+                    sums[j] += d * d;
+                }
+            } else {
+                for (int j = 0; j < length; j++, i++) {
+                    sums[j] += x[i] - center[j];
+                }
+            }
+        }
+    }
+
     /** Adds every element of x to its statistic's entry in {@code sums}. */
     static void sum(double[] x, ReductionPlan plan, double[] sums) {
         RowCursor cursor = plan.cursor();

@@ -16,9 +16,13 @@ final class FallbackProbe {
         System.out.println("vector=" + Vectorization.enabled() + " " + digest());
     }
 
-    /** The bits of the moments and outputs of a [203, 70] forward, and of a [5, 6, 33] one reduced over axis 1. */
+    /**
+     * The bits of the moments and outputs of a [203, 70] forward, of a [1500, 70] one (its moments in
+     * seven blocks) and of a [5, 6, 33] one reduced over axis 1.
+     */
     static String digest() {
-        return forward(new int[] {203, 70}, null) + " " + forward(new int[] {5, 6, 33}, new int[] {1});
+        return forward(new int[] {203, 70}, null) + " " + forward(new int[] {1500, 70}, null) + " "
+                + forward(new int[] {5, 6, 33}, new int[] {1});
     }
 
     private static String forward(int[] shape, int[] axes) {

@@ -109,6 +109,45 @@ class Float32VectorLoopsTests {
     }
 
     @Test
+    void rowRanges_EqualThePlainLoopsAndRowOrderSumsBitForBit() {
+        // the blocks of BlockedMoments: any [from, to), so four-row steps start anywhere and end in a remainder
+        Random random = new Random(515);
+        for (int width : WIDTHS) {
+            int rows = 40 + random.nextInt(40);
+            float[] x = wideRangeFloats(random, rows * width);
+            int from = random.nextInt(rows / 2);
+            int to = from + 1 + random.nextInt(rows - from);
+            double[] center = new double[width];
+            for (int c = 0; c < width; c++) {
+                center[c] = random.nextGaussian();
+            }
+            double[] sums = new double[width];
+            double[] plainSums = new double[width];
+            double[] squares = new double[width];
+            double[] plainSquares = new double[width];
+            Float32VectorLoops.addFixedRows(x, width, from, to, center, false, sums);
+            Float32Loops.addFixedRowsPlain(x, width, from, to, center, false, plainSums);
+            Float32VectorLoops.addFixedRows(x, width, from, to, center, true, squares);
+            Float32Loops.addFixedRowsPlain(x, width, from, to, center, true, plainSquares);
+
+            double[] expectedSums = new double[width];
+            double[] expectedSquares = new double[width];
+            for (int c = 0; c < width; c++) {
+                for (int n = from; n < to; n++) {
+                    double d = x[n * width + c] - center[c];
+                    expectedSums[c] += d;
+                    expectedSquares[c] += d * d;
+                }
+            }
+            String what = "width " + width + ", rows [" + from + ", " + to + ")";
+            assertThat(sums).as("deviations, %s", what).containsExactly(expectedSums);
+            assertThat(plainSums).as("plain deviations, %s", what).containsExactly(expectedSums);
+            assertThat(squares).as("squared deviations, %s", what).containsExactly(expectedSquares);
+            assertThat(plainSquares).as("plain squared deviations, %s", what).containsExactly(expectedSquares);
+        }
+    }
+
+    @Test
     void randomPlans_EqualThePlainLoopsBitForBit() {
         Random random = new Random(2026);
         for (int t = 0; t < 300; t++) {

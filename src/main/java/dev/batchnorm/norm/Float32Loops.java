@@ -1,12 +1,18 @@
 package dev.batchnorm.norm;
 
+import java.util.Arrays;
+
 /**
  * The float32 loops behind {@link BatchNormKernel}: statistics accumulate in double, the forward pass
- * runs in float arithmetic. Each loop walks the rows of a {@link ReductionPlan}. Plans whose rows run
- * along kept axes go to {@link Float32VectorLoops} when {@link Vectorization#ENABLED}; the plain
- * loops here are the fallback and the oracle the vector loops are tested against.
+ * runs in float arithmetic. Each loop walks the rows of a {@link ReductionPlan}. The loops go to
+ * {@link Float32VectorLoops} when {@link Vectorization#ENABLED} (sums of rows that feed one statistic
+ * need 256-bit vectors there); the plain loops here are the fallback and the oracle the vector loops
+ * are tested against.
  */
 final class Float32Loops {
+
+    /** Partial sums per row that feeds one statistic: see {@link #rowSumPlain}. */
+    static final int ROW_PARTIALS = 16;
 
     private Float32Loops() {
     }
@@ -61,7 +67,7 @@ final class Float32Loops {
 
     /** Adds every element of x to its statistic's entry in {@code sums}. */
     static void sum(float[] x, ReductionPlan plan, double[] sums) {
-        if (Vectorization.ENABLED && !plan.rowReduced()) {
+        if (vectorized(plan)) {
             Float32VectorLoops.sum(x, plan, sums);
         } else {
             sumPlain(x, plan, sums);
@@ -69,62 +75,12 @@ final class Float32Loops {
     }
 
     static void sumPlain(float[] x, ReductionPlan plan, double[] sums) {
-        RowCursor cursor = plan.cursor();
-        int rows = plan.rowCount();
-        int length = plan.rowLength();
-        int i = 0;
-        if (plan.rowReduced()) {
-            int r = 0;
-            // a whole row feeds one statistic: sum it locally first. Four rows go side by side so that
-            // four independent additions are in flight; each row sum is still taken in order from 0,
-            // and the row sums reach their statistics in row order, as one row at a time would
-            for (; r + 4 <= rows; r += 4, i += 4 * length) {
-                double a0 = 0;
-                double a1 = 0;
-                double a2 = 0;
-                double a3 = 0;
-                for (int j = i, end = i + length; j < end; j++) {
-                    a0 += x[j];
-                    a1 += x[j + length];
-                    a2 += x[j + 2 * length];
-                    a3 += x[j + 3 * length];
-                }
-                addRowSums(sums, cursor, a0, a1, a2, a3);
-            }
-            for (; r < rows; r++) {
-                double acc = 0;
-                for (int end = i + length; i < end; i++) {
-                    acc += x[i];
-                }
-                sums[cursor.base()] += acc;
-                cursor.advance();
-            }
-        } else {
-            for (int r = 0; r < rows; r++) {
-                int base = cursor.base();
-                for (int j = 0; j < length; j++, i++) {
-                    sums[base + j] += x[i];
-                }
-                cursor.advance();
-            }
-        }
-    }
-
-    /** Adds four consecutive rows' sums to their statistics in row order. */
-    private static void addRowSums(double[] sums, RowCursor cursor, double a0, double a1, double a2, double a3) {
-        sums[cursor.base()] += a0;
-        cursor.advance();
-        sums[cursor.base()] += a1;
-        cursor.advance();
-        sums[cursor.base()] += a2;
-        cursor.advance();
-        sums[cursor.base()] += a3;
-        cursor.advance();
+        addRowsPlain(x, plan, null, sums);
     }
 
     /** Adds {@code (x - mean)^2} of every element to its statistic's entry in {@code sums}, in double. */
     static void sumSquaredDeviations(float[] x, ReductionPlan plan, double[] mean, double[] sums) {
-        if (Vectorization.ENABLED && !plan.rowReduced()) {
+        if (vectorized(plan)) {
             Float32VectorLoops.sumSquaredDeviations(x, plan, mean, sums);
         } else {
             sumSquaredDeviationsPlain(x, plan, mean, sums);
@@ -132,63 +88,109 @@ final class Float32Loops {
     }
 
     static void sumSquaredDeviationsPlain(float[] x, ReductionPlan plan, double[] mean, double[] sums) {
+        addRowsPlain(x, plan, mean, sums);
+    }
+
+    private static boolean vectorized(ReductionPlan plan) {
+        return Vectorization.ENABLED && (!plan.rowReduced() || Float32VectorLoops.ROW_SUMS);
+    }
+
+    // Adds every row to its statistics: the values when mean is null, else their squared deviations around it
+    private static void addRowsPlain(float[] x, ReductionPlan plan, double[] mean, double[] sums) {
         RowCursor cursor = plan.cursor();
         int rows = plan.rowCount();
         int length = plan.rowLength();
-        int i = 0;
         if (plan.rowReduced()) {
-            int r = 0;
-            // four rows side by side, as in sumPlain
-            int[] bases = new int[4];
-            for (; r + 4 <= rows; r += 4, i += 4 * length) {
-                for (int k = 0; k < 4; k++) {
-                    bases[k] = cursor.base();
-                    cursor.advance();
-                }
-                double m0 = mean[bases[0]];
-                double m1 = mean[bases[1]];
-                double m2 = mean[bases[2]];
-                double m3 = mean[bases[3]];
-                double a0 = 0;
-                double a1 = 0;
-                double a2 = 0;
-                double a3 = 0;
-                for (int j = i, end = i + length; j < end; j++) {
-                    double d0 = x[j] - m0;
-                    double d1 = x[j + length] - m1;
-                    double d2 = x[j + 2 * length] - m2;
-                    double d3 = x[j + 3 * length] - m3;
-                    a0 += d0 * d0;
-                    a1 += d1 * d1;
-                    a2 += d2 * d2;
-                    a3 += d3 * d3;
-                }
-                sums[bases[0]] += a0;
-                sums[bases[1]] += a1;
-                sums[bases[2]] += a2;
-                sums[bases[3]] += a3;
-            }
-            for (; r < rows; r++) {
+            // a whole row feeds one statistic: its sum is taken first, then reaches the statistic in row order
+            double[] partials = new double[ROW_PARTIALS];
+            for (int r = 0, i = 0; r < rows; r++, i += length) {
                 int s = cursor.base();
-                double m = mean[s];
-                double acc = 0;
-                for (int end = i + length; i < end; i++) {
-                    double d = x[i] - m;
-                    acc += d * d;
-                }
-                sums[s] += acc;
+                sums[s] += mean == null ? rowSumPlain(x, i, length, 0, false, partials)
+                        : rowSumPlain(x, i, length, mean[s], true, partials);
                 cursor.advance();
             }
         } else {
-            for (int r = 0; r < rows; r++) {
+            for (int r = 0, i = 0; r < rows; r++) {
                 int base = cursor.base();
-                for (int j = 0; j < length; j++, i++) {
-                    double d = x[i] - mean[base + j];
-                    sums[base + j] += d * d;
+                if (mean == null) {
+                    for (int j = 0; j < length; j++, i++) {
+                        sums[base + j] += x[i];
+                    }
+                } else {
+                    for (int j = 0; j < length; j++, i++) {
+                        double d = x[i] - mean[base + j];
+                        sums[base + j] += d * d;
+                    }
                 }
                 cursor.advance();
             }
         }
+    }
+
+    /**
+     * The sum of {@code x[i..i+length)} as a row that feeds one statistic is summed, of x itself, or
+     * of {@code (x - center)^2} when squared, in double:
+     * <ol>
+     *   <li>element j of the first {@code 16 * floor(length / 16)} goes to partial sum {@code j mod 16},
+     *       each partial taken in order from 0;</li>
+     *   <li>the partials are added as a vector reduces: {@code p[k] += p[k + w]} for w = 8, 4, 2, 1;</li>
+     *   <li>the last {@code length mod 16} elements are then added to {@code p[0]} in order.</li>
+     * </ol>
+     * Sixteen partials keep that many additions in flight, and {@link Float32VectorLoops} takes them
+     * four lanes at a time with the same bits.
+     *
+     * @param partials scratch of {@link #ROW_PARTIALS} values
+     */
+    static double rowSumPlain(float[] x, int i, int length, double center, boolean squared, double[] partials) {
+        int body = length - length % ROW_PARTIALS;
+        // every partial in a local, so that sixteen additions are in flight; each takes its elements in order
+        double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
+        double p8 = 0, p9 = 0, p10 = 0, p11 = 0, p12 = 0, p13 = 0, p14 = 0, p15 = 0;
+        for (int j = i, end = i + body; j < end; j += ROW_PARTIALS) {
+            if (squared) {
+                double d;
+                d = x[j] - center; p0 += d * d;
+                d = x[j + 1] - center; p1 += d * d;
+                d = x[j + 2] - center; p2 += d * d;
+                d = x[j + 3] - center; p3 += d * d;
+                d = x[j + 4] - center; p4 += d * d;
+                d = x[j + 5] - center; p5 += d * d;
+                d = x[j + 6] - center; p6 += d * d;
+                d = x[j + 7] - center; p7 += d * d;
+                d = x[j + 8] - center; p8 += d * d;
+                d = x[j + 9] - center; p9 += d * d;
+                d = x[j + 10] - center; p10 += d * d;
+                d = x[j + 11] - center; p11 += d * d;
+                d = x[j + 12] - center; p12 += d * d;
+                d = x[j + 13] - center; p13 += d * d;
+                d = x[j + 14] - center; p14 += d * d;
+                d = x[j + 15] - center; p15 += d * d;
+            } else {
+                p0 += x[j]; p1 += x[j + 1]; p2 += x[j + 2]; p3 += x[j + 3];
+                p4 += x[j + 4]; p5 += x[j + 5]; p6 += x[j + 6]; p7 += x[j + 7];
+                p8 += x[j + 8]; p9 += x[j + 9]; p10 += x[j + 10]; p11 += x[j + 11];
+                p12 += x[j + 12]; p13 += x[j + 13]; p14 += x[j + 14]; p15 += x[j + 15];
+            }
+        }
+        partials[0] = p0; partials[1] = p1; partials[2] = p2; partials[3] = p3;
+        partials[4] = p4; partials[5] = p5; partials[6] = p6; partials[7] = p7;
+        partials[8] = p8; partials[9] = p9; partials[10] = p10; partials[11] = p11;
+        partials[12] = p12; partials[13] = p13; partials[14] = p14; partials[15] = p15;
+        for (int w = ROW_PARTIALS / 2; w >= 1; w /= 2) {
+            for (int k = 0; k < w; k++) {
+                partials[k] += partials[k + w];
+            }
+        }
+        double sum = partials[0];
+        for (int j = i + body, end = i + length; j < end; j++) {
+            if (squared) {
+                double d = x[j] - center;
+                sum += d * d;
+            } else {
+                sum += x[j];
+            }
+        }
+        return sum;
     }
 
     /** See {@link BatchNormKernel#normalize}; arguments are already validated. */

@@ -7,13 +7,12 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float32 loops of {@link Float32Loops} on the Vector API. The sums are for plans whose rows run
- * along kept axes (the {@code [N..., C]} case): lanes are statistics, so each statistic still sees
- * its elements one at a time in row order and every result is bit-for-bit the scalar loops' result.
- * (A row that feeds one statistic is a single ordered sum, which lanes cannot split; those stay in
- * the plain loops.) The forward pass is element-wise and takes any plan.
- * Row tails narrower than a vector run the scalar statements of the same order. Only loaded when
- * {@link Vectorization#ENABLED}.
+ * The float32 loops of {@link Float32Loops} on the Vector API, with the plain loops' bits. When rows
+ * run along kept axes (the {@code [N..., C]} case), lanes are statistics, so each statistic still sees
+ * its elements one at a time in row order. A row that feeds one statistic (channels-first) is summed
+ * in the sixteen partial sums of {@link Float32Loops#rowSumPlain}, four 4-lane vectors, reduced in
+ * the same order. The forward pass is element-wise and takes any plan. Row tails narrower than a
+ * vector run the scalar statements of the same order. Only loaded when {@link Vectorization#ENABLED}.
  */
 final class Float32VectorLoops {
 
@@ -24,6 +23,11 @@ final class Float32VectorLoops {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     /** Rows summed per load and store of the accumulators when every row feeds the same statistics. */
     private static final int ROWS_PER_STEP = 4;
+    /** Four lanes of the sixteen partial sums of a row that feeds one statistic. */
+    private static final VectorSpecies<Double> FOUR_DOUBLES = DoubleVector.SPECIES_256;
+    private static final VectorSpecies<Float> FOUR_FLOATS = FloatVector.SPECIES_128;
+    /** Whether rows that feed one statistic are summed here: only where 256-bit vectors are native. */
+    static final boolean ROW_SUMS = DOUBLES.vectorBitSize() >= 256;
 
     private Float32VectorLoops() {
     }
@@ -43,20 +47,66 @@ final class Float32VectorLoops {
     private static void addRows(float[] x, ReductionPlan plan, double[] mean, double[] sums) {
         int rows = plan.rowCount();
         int length = plan.rowLength();
-        if (plan.fixedBase()) {
+        if (plan.fixedBase() && !plan.rowReduced()) {
             // x - 0 is x, to the bit
             addFixedRows(x, length, 0, rows, mean == null ? new double[length] : mean, mean != null, sums);
             return;
         }
         RowCursor cursor = plan.cursor();
+        boolean rowReduced = plan.rowReduced();
         for (int r = 0, i = 0; r < rows; r++, i += length) {
-            if (mean == null) {
-                addRow(x, i, length, sums, cursor.base());
+            int base = cursor.base();
+            if (rowReduced) {
+                sums[base] += mean == null ? rowSum(x, i, length, 0, false) : rowSum(x, i, length, mean[base], true);
+            } else if (mean == null) {
+                addRow(x, i, length, sums, base);
             } else {
-                addRowSquaredDeviations(x, i, length, mean, sums, cursor.base());
+                addRowSquaredDeviations(x, i, length, mean, sums, base);
             }
             cursor.advance();
         }
+    }
+
+    /** {@link Float32Loops#rowSumPlain}: partials {@code 4q..4q+3} are the lanes of accumulator q. */
+    static double rowSum(float[] x, int i, int length, double center, boolean squared) {
+        DoubleVector c = DoubleVector.broadcast(FOUR_DOUBLES, center);
+        DoubleVector a0 = DoubleVector.zero(FOUR_DOUBLES);
+        DoubleVector a1 = a0;
+        DoubleVector a2 = a0;
+        DoubleVector a3 = a0;
+        int body = length - length % Float32Loops.ROW_PARTIALS;
+        int j = 0;
+        if (squared) {
+            for (; j < body; j += Float32Loops.ROW_PARTIALS) {
+                DoubleVector d0 = widenFour(x, i + j).sub(c);
+                DoubleVector d1 = widenFour(x, i + j + 4).sub(c);
+                DoubleVector d2 = widenFour(x, i + j + 8).sub(c);
+                DoubleVector d3 = widenFour(x, i + j + 12).sub(c);
+                a0 = a0.add(d0.mul(d0));
+                a1 = a1.add(d1.mul(d1));
+                a2 = a2.add(d2.mul(d2));
+                a3 = a3.add(d3.mul(d3));
+            }
+        } else {
+            for (; j < body; j += Float32Loops.ROW_PARTIALS) {
+                a0 = a0.add(widenFour(x, i + j));
+                a1 = a1.add(widenFour(x, i + j + 4));
+                a2 = a2.add(widenFour(x, i + j + 8));
+                a3 = a3.add(widenFour(x, i + j + 12));
+            }
+        }
+        // p[k] += p[k + 8] is a0 + a2 and a1 + a3; p[k] += p[k + 4] adds those two; then 2 lanes apart, then 1
+        DoubleVector r = a0.add(a2).add(a1.add(a3));
+        double sum = (r.lane(0) + r.lane(2)) + (r.lane(1) + r.lane(3));
+        for (; j < length; j++) {
+            if (squared) {
+                double d = x[i + j] - center;
+                sum += d * d;
+            } else {
+                sum += x[i + j];
+            }
+        }
+        return sum;
     }
 
     /** {@link Float32Loops#addFixedRows}: rows {@code [from, to)} that all feed statistics {@code 0..length-1}. */
@@ -220,6 +270,11 @@ final class Float32VectorLoops {
             acc += d3 * d3;
             sums[j] = acc;
         }
+    }
+
+    /** Four floats at {@code x[i..]} as doubles (exact). */
+    private static DoubleVector widenFour(float[] x, int i) {
+        return (DoubleVector) FloatVector.fromArray(FOUR_FLOATS, x, i).convertShape(VectorOperators.F2D, FOUR_DOUBLES, 0);
     }
 
     /** The floats at {@code x[i..]} as doubles (exact). */

@@ -18,11 +18,11 @@ final class FallbackProbe {
 
     /**
      * The bits of the moments and outputs of a [203, 70] forward, of a [1500, 70] one (its moments in
-     * seven blocks) and of a [5, 6, 33] one reduced over axis 1.
+     * seven blocks), of a [5, 6, 33] one reduced over axis 1 and of a channels-first [4, 3, 50] one.
      */
     static String digest() {
         return forward(new int[] {203, 70}, null) + " " + forward(new int[] {1500, 70}, null) + " "
-                + forward(new int[] {5, 6, 33}, new int[] {1});
+                + forward(new int[] {5, 6, 33}, new int[] {1}) + " " + forward(new int[] {4, 3, 50}, new int[] {0, 2});
     }
 
     private static String forward(int[] shape, int[] axes) {

@@ -42,7 +42,6 @@ class Float32VectorLoopsTests {
             ReductionPlan plan = ReductionPlan.of(shape, null);
 
             double[] sums = new double[width];
-            // through the dispatch: a width of 1 makes the rows reduced, which only the plain loops handle
             Float32Loops.sum(x, plan, sums);
             double[] mean = new double[width];
             for (int c = 0; c < width; c++) {
@@ -54,12 +53,21 @@ class Float32VectorLoopsTests {
             double[] expectedSums = new double[width];
             double[] expectedDeviations = new double[width];
             for (int c = 0; c < width; c++) {
+                double[] values = new double[rows];
+                double[] squares = new double[rows];
                 for (int n = 0; n < rows; n++) {
-                    expectedSums[c] += x[n * width + c];
+                    values[n] = x[n * width + c];
+                    squares[n] = (values[n] - mean[c]) * (values[n] - mean[c]);
                 }
-                for (int n = 0; n < rows; n++) {
-                    double d = x[n * width + c] - mean[c];
-                    expectedDeviations[c] += d * d;
+                if (width == 1) {
+                    // [N, 1] is one row that feeds one statistic: the sixteen partials of the channels-first case
+                    expectedSums[c] = sixteenPartials(values);
+                    expectedDeviations[c] = sixteenPartials(squares);
+                } else {
+                    for (int n = 0; n < rows; n++) {
+                        expectedSums[c] += values[n];
+                        expectedDeviations[c] += squares[n];
+                    }
                 }
             }
             assertThat(sums).as("sums, width %d", width).containsExactly(expectedSums);
@@ -68,10 +76,11 @@ class Float32VectorLoopsTests {
     }
 
     @Test
-    void channelsFirst_RowSumsFromZeroReachTheirStatisticInRowOrder() {
+    void channelsFirst_RowSumsOfSixteenPartialsReachTheirStatisticInRowOrder() {
+        assertThat(Float32VectorLoops.ROW_SUMS).as("this machine has 256-bit vectors").isTrue();
         Random random = new Random(31);
-        // [N, C, L] reduced over N and L: row (n, c) feeds statistic c. C = 2 puts two rows of the
-        // same statistic in every group of four rows; C = 5 and 7 rows of N leave a remainder
+        // [N, C, L] reduced over N and L: row (n, c) feeds statistic c. L = 37 and 1000 have 16-wide
+        // bodies and tails, L = 9 only a tail; C = 2 and 5 interleave the statistics' rows
         for (int[] shape : new int[][] {{10, 2, 37}, {7, 5, 9}, {3, 3, 1000}}) {
             int n = shape[0];
             int channels = shape[1];
@@ -85,27 +94,47 @@ class Float32VectorLoopsTests {
 
             double[] sums = new double[channels];
             double[] deviations = new double[channels];
+            double[] plainSums = new double[channels];
+            double[] plainDeviations = new double[channels];
             Float32Loops.sum(x, plan, sums);
             Float32Loops.sumSquaredDeviations(x, plan, mean, deviations);
+            Float32Loops.sumPlain(x, plan, plainSums);
+            Float32Loops.sumSquaredDeviationsPlain(x, plan, mean, plainDeviations);
 
             double[] expectedSums = new double[channels];
             double[] expectedDeviations = new double[channels];
             for (int row = 0; row < n * channels; row++) {
                 int c = row % channels;
-                double rowSum = 0;
-                double rowDeviations = 0;
+                double[] values = new double[length];
+                double[] squares = new double[length];
                 for (int j = 0; j < length; j++) {
-                    double v = x[row * length + j];
-                    rowSum += v;
-                    rowDeviations += (v - mean[c]) * (v - mean[c]);
+                    values[j] = x[row * length + j];
+                    squares[j] = (values[j] - mean[c]) * (values[j] - mean[c]);
                 }
-                expectedSums[c] += rowSum;
-                expectedDeviations[c] += rowDeviations;
+                expectedSums[c] += sixteenPartials(values);
+                expectedDeviations[c] += sixteenPartials(squares);
             }
             String what = Arrays.toString(shape);
             assertThat(sums).as("sums of %s", what).containsExactly(expectedSums);
+            assertThat(plainSums).as("plain sums of %s", what).containsExactly(expectedSums);
             assertThat(deviations).as("deviations of %s", what).containsExactly(expectedDeviations);
+            assertThat(plainDeviations).as("plain deviations of %s", what).containsExactly(expectedDeviations);
         }
+    }
+
+    /** A row's sum as documented: 16 partials by index, reduced 8, 4, 2 and 1 apart, then the tail in order. */
+    private static double sixteenPartials(double[] terms) {
+        int body = terms.length / 16 * 16;
+        double[] p = new double[16];
+        for (int j = 0; j < body; j++) {
+            p[j % 16] += terms[j];
+        }
+        double sum = (((p[0] + p[8]) + (p[4] + p[12])) + ((p[2] + p[10]) + (p[6] + p[14])))
+                + (((p[1] + p[9]) + (p[5] + p[13])) + ((p[3] + p[11]) + (p[7] + p[15])));
+        for (int j = body; j < terms.length; j++) {
+            sum += terms[j];
+        }
+        return sum;
     }
 
     @Test
@@ -168,11 +197,6 @@ class Float32VectorLoopsTests {
             assertThat(Float32VectorLoops.apply(x, plan, scale, shift, out)).as(what).isTrue();
             assertThat(Float32Loops.applyPlain(x, plan, scale, shift, plainOut)).as(what).isTrue();
             assertThat(out).as("outputs of %s", what).containsExactly(plainOut);
-            if (plan.rowReduced()) {
-                // the sums of such plans stay in the plain loops
-                continue;
-            }
-
             double[] sums = new double[k];
             double[] plainSums = new double[k];
             Float32VectorLoops.sum(x, plan, sums);

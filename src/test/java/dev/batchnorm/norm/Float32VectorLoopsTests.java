@@ -87,10 +87,7 @@ class Float32VectorLoopsTests {
             int length = shape[2];
             ReductionPlan plan = ReductionPlan.of(shape, new int[] {0, 2});
             float[] x = wideRangeFloats(random, n * channels * length);
-            double[] mean = new double[channels];
-            for (int c = 0; c < channels; c++) {
-                mean[c] = random.nextGaussian();
-            }
+            double[] mean = gaussians(random, channels);
 
             double[] sums = new double[channels];
             double[] deviations = new double[channels];
@@ -146,10 +143,7 @@ class Float32VectorLoopsTests {
             float[] x = wideRangeFloats(random, rows * width);
             int from = random.nextInt(rows / 2);
             int to = from + 1 + random.nextInt(rows - from);
-            double[] center = new double[width];
-            for (int c = 0; c < width; c++) {
-                center[c] = random.nextGaussian();
-            }
+            double[] center = gaussians(random, width);
             double[] sums = new double[width];
             double[] plainSums = new double[width];
             double[] squares = new double[width];
@@ -302,6 +296,14 @@ class Float32VectorLoopsTests {
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as(err).isZero();
         return new String(stdout, StandardCharsets.UTF_8).strip();
+    }
+
+    private static double[] gaussians(Random random, int n) {
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = random.nextGaussian();
+        }
+        return values;
     }
 
     /** Floats over many binades, so that any change in the order of additions would change the sums. */

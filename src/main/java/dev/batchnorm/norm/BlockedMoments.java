@@ -123,7 +123,8 @@ final class BlockedMoments {
             for (int s = 0; s < block.length; s++) {
                 double delta = block[s] - runningMean[s];
                 runningMean[s] += delta * weight;
-                squares[s] += blockSquares[s] + delta * delta * cross;
+                // delta * cross first: cross is below 1 only for a one-row block, where delta * delta could overflow first
+                squares[s] += blockSquares[s] + delta * (delta * cross);
             }
         }
         count += blockCount;

@@ -1,6 +1,7 @@
 package dev.batchnorm.norm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -39,8 +40,9 @@ class BlockedMomentsTests {
     @Test
     void float32_ManyBlocksGiveTheExactMomentsRoundedOnce() {
         Random random = new Random(8);
-        // [rows, channels]: 17, 4 and 15 blocks, the last one partial in each
-        int[][] shapes = {{4100, 64}, {20_570, 3}, {6000, 40}};
+        // [rows, channels]: 17, 4 and 15 blocks, the last one partial in each; 4097 rows end in a
+        // block of one row, the only kind whose merge weight n_a * n_b / n is below 1
+        int[][] shapes = {{4097, 64}, {20_570, 3}, {6000, 40}};
         for (int[] shape : shapes) {
             check(shape, "gaussian", random::nextGaussian);
             // far from zero with a small spread: two passes keep the variance's digits, sums of squares would not
@@ -96,6 +98,28 @@ class BlockedMomentsTests {
             assertThat(m.mean()[c]).as("mean %d", c).isCloseTo(exact[0].doubleValue(), Percentage.withPercentage(1e-12));
             assertThat(m.variance()[c]).as("variance %d", c).isCloseTo(exact[1].doubleValue(), Percentage.withPercentage(1e-11));
         }
+    }
+
+    @Test
+    void float64_ValuesNearTheLargestDoubleHaveAFiniteMeanUnlessTheirSpreadOverflows() {
+        int[] shape = {1000, 16};
+        ReductionPlan plan = ReductionPlan.of(shape, null);
+        assertThat(BlockedMoments.blockRows(plan, Double.BYTES)).isPositive();
+        // the sums are taken around the first row, so they do not overflow where the values do not
+        double[] large = new double[shape[0] * shape[1]];
+        Arrays.fill(large, 1.7e308);
+        Moments m = BatchNormKernel.moments(Tensor.of(DType.FLOAT64, shape, large), plan);
+        assertThat(m.mean()).containsOnly(1.7e308);
+        assertThat(m.variance()).containsOnly(0.0);
+        // a spread of 2e308 overflows: its variance (about 10^616) does not fit a double either
+        double[] spread = new double[large.length];
+        for (int i = 0; i < spread.length; i++) {
+            // rows alternate between the two values in every channel
+            spread[i] = i / shape[1] % 2 == 0 ? -1e308 : 1e308;
+        }
+        assertThatExceptionOfType(NonFiniteResultException.class)
+                .isThrownBy(() -> BatchNormKernel.moments(Tensor.of(DType.FLOAT64, shape, spread), plan))
+                .withMessageContaining("overflows float64");
     }
 
     private static void check(int[] shape, String what, DoubleSupplier values) {

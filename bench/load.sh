@@ -19,8 +19,10 @@
 # Knobs (environment): JIT_WARMUP (15s for each forward and echo once per store, before any
 # measurement), WARMUP (8s per run), DURATION (10s), THREADS (2), CONNECTIONS (16),
 # JAVA_OPTS (none), QUIET_WAIT (300: seconds in all to wait for other processes to use under 0.25
-# cores before each store and run), STORES ("memory redis"), BENCH_LOG_DIR (a new temporary
-# directory: bodies, raw wrk output, service logs).
+# cores before each store and run), STORES ("memory redis"), ROUNDS (1: how many times every
+# run is measured, the forwards and echoes alternating; each row then shows the round with the
+# median rate, so one slow stretch of a shared VM does not decide a target), BENCH_LOG_DIR (a new
+# temporary directory: bodies, raw wrk output, service logs).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -33,6 +35,7 @@ CONNECTIONS="${CONNECTIONS:-16}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 QUIET_WAIT="${QUIET_WAIT:-300}"
 STORES="${STORES:-memory redis}"
+ROUNDS="${ROUNDS:-1}"
 WRK_SCRIPT=post.lua
 
 # shellcheck source=lib.sh
@@ -50,19 +53,22 @@ order=(small-json small-npy large-json large-npy)
 invalid=0
 results=() # "store case rps p50 p99 mbps"
 
-run_case() { # store, case, echo|forward
-  local store="$1" name="$2" kind="$3" path ctype accept file prefix
+run_case() { # store, case, echo|forward, round
+  local store="$1" name="$2" kind="$3" round="$4" path ctype accept file prefix
   read -r path ctype accept file prefix <<<"${cases[$name]}"
   local label="$name"
   if [ "$kind" = echo ]; then path=/v1/echo; label="echo-$name"; fi
   local args=("$path" "$ctype" "$accept" "$logdir/$file" "$prefix" "$per_thread")
+  # file names as before when there is one round
+  local run="$store-$label"
+  if [ "$ROUNDS" -gt 1 ]; then run="$run-r$round"; fi
   wait_quiet
-  log "$store / $label: warm-up $WARMUP"
-  run_wrk "$logdir/wrk-$store-$label-warmup.txt" "$WARMUP" "${args[@]}"
+  log "$store / $label (round $round of $ROUNDS): warm-up $WARMUP"
+  run_wrk "$logdir/wrk-$run-warmup.txt" "$WARMUP" "${args[@]}"
   log "$store / $label: measuring $DURATION (background load before: $QUIET_LOAD cores)"
-  run_wrk "$logdir/wrk-$store-$label.txt" "$DURATION" "${args[@]}"
+  run_wrk "$logdir/wrk-$run.txt" "$DURATION" "${args[@]}"
   local line f bad=0
-  line=$(grep '^BENCH ' "$logdir/wrk-$store-$label.txt")
+  line=$(grep '^BENCH ' "$logdir/wrk-$run.txt")
   for f in non2xx badbody connect read write timeout status; do
     [ "$(field "$line" "$f")" = 0 ] || bad=1
   done
@@ -104,9 +110,11 @@ for store in $STORES; do
       run_wrk "$logdir/wrk-$store-$name-$kind-jit.txt" "$JIT_WARMUP" "$path" "$ctype" "$accept" "$logdir/$file" "$prefix" "$per_thread"
     done
   done
-  for name in "${order[@]}"; do
-    run_case "$store" "$name" forward
-    if [ "$first" = 1 ]; then run_case "$store" "$name" echo; fi
+  for ((round = 1; round <= ROUNDS; round++)); do
+    for name in "${order[@]}"; do
+      run_case "$store" "$name" forward "$round"
+      if [ "$first" = 1 ]; then run_case "$store" "$name" echo "$round"; fi
+    done
   done
   first=0
   stop_pid "$svc_pid" 20
@@ -114,13 +122,24 @@ for store in $STORES; do
 done
 
 # ---------------------------------------------------------------- report
+# one row per store and run: the round with the median rate (the upper one of an even count)
+declare -A seen=()
+medians=()
+for r in "${results[@]}"; do
+  set -- $r
+  [ -n "${seen[$1 $2]:-}" ] && continue
+  seen[$1 $2]=1
+  medians+=("$(printf '%s\n' "${results[@]}" | awk -v s="$1" -v l="$2" '$1 == s && $2 == l' | sort -k3,3g \
+    | awk '{ row[NR] = $0 } END { print row[int(NR / 2) + 1] }')")
+done
+results=("${medians[@]}")
 declare -A echo_rps=()
 for r in "${results[@]}"; do
   set -- $r
   case "$2" in echo-*) echo_rps[${2#echo-}]=$3 ;; esac
 done
 echo
-echo "batchnorm-service load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP), in-place training forwards over $nsessions sessions, $(nproc) cores, $("$java" -version 2>&1 | head -1)"
+echo "batchnorm-service load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP, $ROUNDS round(s), median shown), in-place training forwards over $nsessions sessions, $(nproc) cores, $("$java" -version 2>&1 | head -1)"
 echo
 printf '| %-6s | %-15s | %9s | %8s | %8s | %8s | %8s | %-22s |\n' store run 'req/s' 'p50 ms' 'p99 ms' 'MB/s in' 'vs echo' target
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------- ----------------- ----------- ---------- ---------- ---------- ---------- ------------------------

@@ -1,7 +1,5 @@
 package dev.batchnorm.norm;
 
-import java.util.Arrays;
-
 /**
  * The float32 loops behind {@link BatchNormKernel}: statistics accumulate in double, the forward pass
  * runs in float arithmetic. Each loop walks the rows of a {@link ReductionPlan}. The loops go to
@@ -102,11 +100,10 @@ final class Float32Loops {
         int length = plan.rowLength();
         if (plan.rowReduced()) {
             // a whole row feeds one statistic: its sum is taken first, then reaches the statistic in row order
-            double[] partials = new double[ROW_PARTIALS];
             for (int r = 0, i = 0; r < rows; r++, i += length) {
                 int s = cursor.base();
-                sums[s] += mean == null ? rowSumPlain(x, i, length, 0, false, partials)
-                        : rowSumPlain(x, i, length, mean[s], true, partials);
+                sums[s] += mean == null ? rowSumPlain(x, i, length, 0, false)
+                        : rowSumPlain(x, i, length, mean[s], true);
                 cursor.advance();
             }
         } else {
@@ -138,10 +135,8 @@ final class Float32Loops {
      * </ol>
      * Sixteen partials keep that many additions in flight, and {@link Float32VectorLoops} takes them
      * four lanes at a time with the same bits.
-     *
-     * @param partials scratch of {@link #ROW_PARTIALS} values
      */
-    static double rowSumPlain(float[] x, int i, int length, double center, boolean squared, double[] partials) {
+    static double rowSumPlain(float[] x, int i, int length, double center, boolean squared) {
         int body = length - length % ROW_PARTIALS;
         // every partial in a local, so that sixteen additions are in flight; each takes its elements in order
         double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
@@ -172,16 +167,9 @@ final class Float32Loops {
                 p12 += x[j + 12]; p13 += x[j + 13]; p14 += x[j + 14]; p15 += x[j + 15];
             }
         }
-        partials[0] = p0; partials[1] = p1; partials[2] = p2; partials[3] = p3;
-        partials[4] = p4; partials[5] = p5; partials[6] = p6; partials[7] = p7;
-        partials[8] = p8; partials[9] = p9; partials[10] = p10; partials[11] = p11;
-        partials[12] = p12; partials[13] = p13; partials[14] = p14; partials[15] = p15;
-        for (int w = ROW_PARTIALS / 2; w >= 1; w /= 2) {
-            for (int k = 0; k < w; k++) {
-                partials[k] += partials[k + w];
-            }
-        }
-        double sum = partials[0];
+        // 8, 4, 2 and 1 apart: p[k] + p[k + 8], then those 4 apart, then 2, then 1
+        double sum = (((p0 + p8) + (p4 + p12)) + ((p2 + p10) + (p6 + p14)))
+                + (((p1 + p9) + (p5 + p13)) + ((p3 + p11) + (p7 + p15)));
         for (int j = i + body, end = i + length; j < end; j++) {
             if (squared) {
                 double d = x[j] - center;
